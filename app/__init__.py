@@ -1,0 +1,77 @@
+"""Mijn Overzicht: create_app() builds the Flask app for the chosen configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app import assets, cli, errors, security
+from app.config import ROOT, Config, config_from_env
+from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
+
+
+def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config or config_from_env())
+    app.config.update(overrides)
+
+    from app import checks
+
+    checks.check_settings(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    htmx.init_app(app)
+    if app.config.get("COMPRESS_REGISTER", True):
+        compress.init_app(app)
+    login_manager.init_app(app)
+    _init_login(app)
+
+    app.jinja_env.globals["current_lang"] = lambda: str(get_locale() or "nl")
+    assets.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and getattr(current_user, "language", ""):
+        return str(current_user.language)
+    return str(session.get("lang", "nl"))
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
+    from app.services.accounts import load_user
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please log in with DigiD to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth.routes import bp as auth_bp
+    from app.overview.routes import bp as overview_bp
+    from app.pages.routes import bp as pages_bp
+
+    app.register_blueprint(overview_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(pages_bp)
+    if app.config["TEST_IDP_ENABLED"]:
+        from app.testidp.routes import bp as testidp_bp
+
+        app.register_blueprint(testidp_bp, url_prefix="/test-idp")

@@ -1,0 +1,120 @@
+"""Configuration classes. Pick one with MIJN_CONFIG=demo|test|production (default: demo).
+
+Secrets come only from the environment; demo/test use throwaway values and keys generated at set-up.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+DEFAULT_SECRET = "demo-only-secret-change-me"  # noqa: S105 - refused in production by check_production
+
+
+class Config:
+    # Which configuration this is (demo / test / production).
+    ENV_NAME = "demo"
+    # Signs the session cookie and CSRF tokens. Must be a long random value in production.
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    # SQLAlchemy URL; SQLite for the demo, PostgreSQL in production and CI.
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE / 'mijn-overzicht.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Redis for RQ (the web request never needs it to answer).
+    REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    # Key for the keyed hash of a BSN (lookup at login). Changing it orphans every resident.
+    BSN_HASH_KEY = os.environ.get("BSN_HASH_KEY", "demo-only-bsn-hash-key")
+    # Fernet key (urlsafe base64, 32 bytes) for the encrypted copy of the BSN shown to staff.
+    BSN_ENCRYPTION_KEY = os.environ.get(
+        "BSN_ENCRYPTION_KEY", "ZGVtby1vbmx5LWJzbi1lbmNyeXB0aW9uLWtleS0xMjM="
+    )
+    # Languages offered; the first is the default.
+    LANGUAGES = ("nl", "en")
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    # Cookies: HttpOnly always, Secure outside demo/test, SameSite=Lax so the DigiD redirect back works.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "mo_session"
+    REMEMBER_COOKIE_DURATION = 0
+    # CSRF tokens live as long as the session (the session itself expires after idle time).
+    WTF_CSRF_TIME_LIMIT = None
+    # Compress HTML/CSS/JS (gzip, br) so the overview fits in the first round trip.
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "text/javascript"]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 256
+    # How the organisations can be reached without the portal (login page, errors, footer).
+    HELP_PHONE = os.environ.get("HELP_PHONE", "14 0172")
+    HELP_HOURS = os.environ.get("HELP_HOURS", "maandag tot en met vrijdag, 9.00 tot 17.00 uur")
+
+    # --- DigiD / SAML -----------------------------------------------------------------------
+    # Base URL the SP is reached at (ACS and metadata URLs are built from it).
+    SAML_SP_BASE_URL = os.environ.get("SAML_SP_BASE_URL", "http://127.0.0.1:5000")
+    # SP entity id registered with Logius.
+    SAML_SP_ENTITY_ID = os.environ.get("SAML_SP_ENTITY_ID", "")
+    # SAML signing key and certificate of the SP (PEM files).
+    SAML_SP_KEY_FILE = os.environ.get("SAML_SP_KEY_FILE", str(INSTANCE / "saml" / "sp.key"))
+    SAML_SP_CERT_FILE = os.environ.get("SAML_SP_CERT_FILE", str(INSTANCE / "saml" / "sp.crt"))
+    # DigiD IdP metadata (file). With the test IdP enabled the metadata is generated instead.
+    SAML_IDP_METADATA_FILE = os.environ.get("SAML_IDP_METADATA_FILE", "")
+    # Minimum DigiD level: basis, midden, substantieel or hoog.
+    SAML_MIN_LEVEL = os.environ.get("SAML_MIN_LEVEL", "midden")
+    # Seconds of clock difference accepted in both directions.
+    SAML_CLOCK_SKEW = int(os.environ.get("SAML_CLOCK_SKEW", "30"))
+    # Seconds the SP waits for the ArtifactResolve back channel.
+    SAML_HTTP_TIMEOUT = int(os.environ.get("SAML_HTTP_TIMEOUT", "10"))
+    # Path to the xmlsec1 binary pysaml2 runs for every signature.
+    SAML_XMLSEC_BINARY = os.environ.get("SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1")
+    # The built-in pysaml2 test IdP (demo/test only; refused in production).
+    TEST_IDP_ENABLED = False
+    TEST_IDP_KEY_FILE = str(INSTANCE / "saml" / "idp.key")
+    TEST_IDP_CERT_FILE = str(INSTANCE / "saml" / "idp.crt")
+
+    # --- Sessions ---------------------------------------------------------------------------
+    # Idle minutes before a session ends (DigiD requires at most 15).
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "15"))
+
+
+class DemoConfig(Config):
+    """`make demo`: SQLite, the test IdP, plain HTTP on loopback."""
+
+    SESSION_COOKIE_SECURE = False
+    TEST_IDP_ENABLED = True
+
+
+class TestConfig(DemoConfig):
+    """pytest: the database comes from TEST_DATABASE_URL (PostgreSQL in CI) or a temp SQLite file."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    COMPRESS_REGISTER = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    TEST_IDP_ENABLED = False
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "demo": DemoConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    name = os.environ.get("MIJN_CONFIG", "demo")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"MIJN_CONFIG={name!r} is unknown; use one of: {', '.join(CONFIGS)}"
+        ) from None

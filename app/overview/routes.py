@@ -1,0 +1,28 @@
+"""Mijn Overzicht: the resident's traffic light, to-do list and latest news."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app import clock
+from app.auth.guards import resident_required
+from app.htmx import render_page
+from app.services.overview import build_overview, heading, light_sentence, light_words
+
+bp = Blueprint("overview", __name__)
+
+
+@bp.get("/")
+@resident_required
+def index() -> Response:
+    overview = build_overview(current_user, clock.today())
+    return render_page(
+        "overview/index.html",
+        "overview/_overview.html",
+        overview=overview,
+        heading=heading(overview.light),
+        light_words=light_words,
+        light_sentence=light_sentence(overview.state),
+    )

@@ -1,0 +1,1 @@
+"""Write operations and the rules of the domain; views stay thin."""

@@ -1,0 +1,51 @@
+"""Who is logged in: one flask-login loader for residents ('r:') and, later, staff ('s:')."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import session
+from flask_login import login_user, logout_user
+
+from app.extensions import db
+from app.models import Resident
+from app.models.resident import new_session_token
+from app.services.bsn import bsn_hash
+
+
+def load_user(user_id: str) -> Resident | None:
+    kind, _, rest = user_id.partition(":")
+    if kind != "r":
+        return None
+    raw_id, _, token = rest.partition(":")
+    if not raw_id.isdigit():
+        return None
+    resident = db.session.get(Resident, int(raw_id))
+    # The token changes when every session of this resident must end (logout everywhere).
+    if resident is None or not hmac.compare_digest(resident.session_token, token):
+        return None
+    return resident
+
+
+def resident_for_bsn(bsn: str) -> Resident | None:
+    return db.session.scalar(db.select(Resident).where(Resident.bsn_hash == bsn_hash(bsn)))
+
+
+def start_resident_session(resident: Resident) -> None:
+    """A fresh session for a fresh login: nothing from before the login survives."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(resident)
+
+
+def end_session() -> None:
+    logout_user()
+    session.clear()
+
+
+def end_all_sessions(resident: Resident) -> None:
+    """Every session of this resident, on every device, stops working."""
+    resident.session_token = new_session_token()
+    db.session.commit()

@@ -1,0 +1,145 @@
+"""What the resident overview (and the printed summary) shows, built once for both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.dates import long_date
+from app.extensions import db
+from app.models import Dossier, Holder, Resident, Task, TaskStatus, TimelineEvent
+from app.services.timeline import actor_text, event_text, latest_events
+from app.services.traffic_light import Light, LightState, light_for
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of the to-do list, with the sentence a screen reader or 'Lees voor' speaks."""
+
+    task: Task
+    title: str
+    organisation: str
+    due: str | None
+    overdue: bool
+    sentence: str
+
+
+@dataclass(frozen=True)
+class News:
+    text: str
+    actor: str
+    occurred_at_text: str
+    event: TimelineEvent
+
+
+@dataclass(frozen=True)
+class Overview:
+    resident: Resident
+    dossier: Dossier
+    state: LightState
+    for_resident: list[Item]
+    for_organisations: list[Item]
+    news: list[News]
+    today: date
+
+    @property
+    def light(self) -> Light:
+        return self.state.light
+
+    @property
+    def most_urgent(self) -> Item | None:
+        items = self.for_resident or self.for_organisations
+        return items[0] if items else None
+
+
+def heading(light: Light) -> str:
+    return {
+        Light.RED: gettext("There is something you need to do"),
+        Light.ORANGE: gettext("We are working on your dossier"),
+        Light.GREEN: gettext("Everything is in order"),
+    }[light]
+
+
+def light_words(light: Light | str) -> str:
+    light = Light(light)
+    return {
+        Light.RED: gettext("Action needed from you"),
+        Light.ORANGE: gettext("We are working on it"),
+        Light.GREEN: gettext("Done"),
+    }[light]
+
+
+def light_sentence(state: LightState) -> str:
+    """The single clear sentence for screen readers and 'Lees voor'."""
+    if state.light is Light.RED:
+        n = len(state.resident_items)
+        sentence = gettext(
+            "Your dossier is red: you need to do %(num)d thing.",
+            num=n,
+        ) if n == 1 else gettext("Your dossier is red: you need to do %(num)d things.", num=n)
+        if state.overdue:
+            sentence += " " + gettext("Something is late.")
+        return sentence
+    if state.light is Light.ORANGE:
+        return gettext("Your dossier is orange: an organisation is working on it. "
+                       "You do not need to do anything now.")
+    return gettext("Your dossier is green: everything is in order.")
+
+
+def _item(task: Task, today: date) -> Item:
+    org = task.organisation.name
+    due = long_date(task.due_date, today) if task.due_date else None
+    overdue = task.is_overdue(today)
+    if task.holder is Holder.RESIDENT:
+        if overdue and due:
+            sentence = gettext("%(title)s, for %(organisation)s. This is late: it was due on "
+                               "%(date)s.", title=task.title, organisation=org, date=due)
+        elif due:
+            sentence = gettext("%(title)s, for %(organisation)s. Do this by %(date)s.",
+                               title=task.title, organisation=org, date=due)
+        else:
+            sentence = gettext("%(title)s, for %(organisation)s.", title=task.title,
+                               organisation=org)
+    elif due:
+        sentence = gettext("%(organisation)s is working on: %(title)s. You do not need to do "
+                           "anything. Expected ready on %(date)s.",
+                           organisation=org, title=task.title, date=due)
+    else:
+        sentence = gettext("%(organisation)s is working on: %(title)s. You do not need to do "
+                           "anything.", organisation=org, title=task.title)
+    return Item(task, task.title, org, due, overdue, sentence)
+
+
+def open_tasks(dossier: Dossier) -> list[Task]:
+    stmt = (
+        select(Task)
+        .where(Task.dossier_id == dossier.id, Task.status == TaskStatus.OPEN)
+        .options(selectinload(Task.organisation))
+    )
+    return list(db.session.scalars(stmt))
+
+
+def build_overview(resident: Resident, today: date, news_count: int = 3) -> Overview:
+    from app.dates import when
+
+    dossier = resident.dossier
+    if dossier is None:
+        raise LookupError("resident has no dossier")
+    state = light_for(open_tasks(dossier), today)
+    news = [
+        News(event_text(e), actor_text(e), when(e.occurred_at, today), e)
+        for e in latest_events(dossier, news_count)
+    ]
+    return Overview(
+        resident=resident,
+        dossier=dossier,
+        state=state,
+        for_resident=[_item(t, today) for t in state.resident_items],
+        for_organisations=[_item(t, today) for t in state.organisation_items],
+        news=news,
+        today=today,
+    )

@@ -1,0 +1,118 @@
+"""Shared fixtures: the app on a real database (PostgreSQL via TEST_DATABASE_URL, else a SQLite
+file), clean tables after every test, demo data on request, and the app served on loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    # A file, not :memory:, so the loopback server thread sees the same data.
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("instance")
+
+
+@pytest.fixture(scope="session")
+def server_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def base_url(server_port: int) -> str:
+    return f"http://127.0.0.1:{server_port}"
+
+
+@pytest.fixture(scope="session")
+def app_overrides(database_url: str, base_url: str, instance_dir: Path) -> dict[str, object]:
+    """Settings every test app gets. The DigiD tests add the generated SAML keys here."""
+    from tests.saml_keys import saml_test_settings
+
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SAML_SP_BASE_URL": base_url,
+        "SERVER_NAME": None,
+        **saml_test_settings(instance_dir),
+    }
+
+
+@pytest.fixture(scope="session")
+def app(app_overrides: dict[str, object]) -> Iterator[Flask]:
+    app = create_app(TestConfig, **app_overrides)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+def _truncate_all() -> None:
+    db.session.rollback()
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def clean_db(request: pytest.FixtureRequest) -> Iterator[None]:
+    if "app" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("app")
+    yield
+    db.session.remove()
+    _truncate_all()
+
+
+@pytest.fixture
+def seeded(app: Flask) -> None:
+    from app.services.demo import seed_demo
+
+    assert seed_demo()
+
+
+@pytest.fixture
+def client(app: Flask, base_url: str):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask, server_port: int, base_url: str) -> Iterator[str]:
+    """The same app on a real loopback port, threaded (the SP calls the test IdP over HTTP)."""
+    server = make_server("127.0.0.1", server_port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base_url
+    server.shutdown()
