@@ -11,7 +11,7 @@ from flask import current_app
 
 def is_valid_bsn(bsn: str) -> bool:
     """The elfproef for a BSN: 9 digits, weights 9..2 and -1, sum divisible by 11, not all zero."""
-    if len(bsn) != 9 or not bsn.isdigit() or bsn == "000000000":
+    if len(bsn) != 9 or not (bsn.isascii() and bsn.isdigit()) or bsn == "000000000":
         return False
     weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
     return sum(int(d) * w for d, w in zip(bsn, weights, strict=True)) % 11 == 0
