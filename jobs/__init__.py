@@ -1,21 +1,29 @@
 """The one door for background work: `enqueue("jobs.reminders.send_due", dossier_id)`.
 
-Jobs run in `rq worker` (see Procfile). Arguments are ids and plain values only: the job loads
-what it needs from the database, which stays the source of truth. JSON serialisation enforces that.
+Jobs run in `rq worker --serializer json` (see Procfile). Arguments are ids and plain values only:
+the job loads what it needs from the database, which stays the source of truth. The JSON serializer
+enforces that (an ORM object cannot be queued). Job functions wrap themselves in `@app_job` so they
+get an app context in the worker, and run as they are inside tests or a request.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from flask import current_app
+from flask import Flask, current_app, has_app_context
 from redis import Redis
 from rq import Queue
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
 QUEUE_NAME = "default"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_worker_app: Flask | None = None
 
 
 def get_queue(name: str = QUEUE_NAME) -> Queue:
@@ -31,3 +39,26 @@ def enqueue(func: str | Callable[..., Any], *args: Any, **kwargs: Any) -> Job:
     if isinstance(func, str):
         return queue.enqueue(func, *args, **kwargs)
     return queue.enqueue(func, *args, **kwargs)
+
+
+def _app() -> Flask:
+    # One app per worker process, built from MIJN_CONFIG like the web process.
+    global _worker_app
+    if _worker_app is None:
+        from app import create_app
+
+        _worker_app = create_app()
+    return _worker_app
+
+
+def app_job(func: Callable[P, R]) -> Callable[P, R]:
+    """Run a job function inside an app context (the worker has none of its own)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if has_app_context():
+            return func(*args, **kwargs)
+        with _app().app_context():
+            return func(*args, **kwargs)
+
+    return wrapper
