@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -77,10 +77,11 @@ def light_sentence(state: LightState) -> str:
     """The single clear sentence for screen readers and 'Lees voor'."""
     if state.light is Light.RED:
         n = len(state.resident_items)
-        sentence = gettext(
+        sentence = ngettext(
             "Your dossier is red: you need to do %(num)d thing.",
-            num=n,
-        ) if n == 1 else gettext("Your dossier is red: you need to do %(num)d things.", num=n)
+            "Your dossier is red: you need to do %(num)d things.",
+            n,
+        )
         if state.overdue:
             sentence += " " + gettext("Something is late.")
         return sentence
