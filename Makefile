@@ -1,0 +1,145 @@
+# Mijn Overzicht. `make help` lists the targets. Works on a fresh Debian machine: `make deps`
+# installs what is missing (apt packages, the venv, npm packages), and nothing twice.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+PYTEST := $(VENV)/bin/pytest
+PYTHON ?= python3
+
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+REDIS_URL ?= redis://127.0.0.1:6379/0
+DEMO_URL := http://127.0.0.1:5000
+
+APT_PACKAGES := xmlsec1 redis-server chromium w3m poppler-utils fonts-dejavu-core \
+	libpango-1.0-0 libpangoft2-1.0-0
+# sudo only when not root (CI and these machines run as root).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+MANIFEST := static/vendor/manifest.json
+
+.PHONY: help deps system-deps python-deps node-deps assets translations saml-keys demo redis \
+	lint test test-sqlite test-postgres bench migration clean distclean
+
+help: ## Show the targets
+	@echo "Mijn Overzicht: make <target>"
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) \
+		| awk 'BEGIN {FS = ":.*## "}; {printf "  %-14s %s\n", $$1, $$2}'
+
+# --- set-up -------------------------------------------------------------------------------
+
+deps: system-deps python-deps node-deps assets translations saml-keys ## Install everything missing (apt, venv, npm), build assets, catalogs, demo SAML keys
+
+system-deps: ## Install the Debian packages that are missing (xmlsec1, redis, chromium, ...)
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+		dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "apt: installing$$missing"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+python-deps: $(VENV_STAMP) ## Create .venv and pip install -e '.[dev]' (again only when pyproject.toml changes)
+
+$(VENV_STAMP): pyproject.toml
+	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+node-deps: $(NODE_STAMP) ## npm ci (htmx, axe-core) from package-lock.json
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: $(MANIFEST) ## Copy htmx into static/vendor/ under a fingerprinted name
+
+$(MANIFEST): $(NODE_STAMP) scripts/build_assets.py
+	$(PY) scripts/build_assets.py
+
+translations: python-deps ## Compile the translation catalogs (translations/*/LC_MESSAGES/*.po)
+	@if [ -d translations ] && [ -n "$$(find translations -name '*.po' -print -quit)" ]; then \
+		$(VENV)/bin/pybabel compile -d translations -f; \
+	fi
+
+saml-keys: python-deps ## Generate the demo/test SAML keys into instance/saml/ (once)
+	@if $(FLASK) saml-keys --help >/dev/null 2>&1; then \
+		$(FLASK) saml-keys; \
+	else \
+		echo "warning: 'flask saml-keys' does not exist yet; no SAML keys generated" >&2; \
+	fi
+
+# --- run ----------------------------------------------------------------------------------
+
+demo: deps ## Run the demo on http://127.0.0.1:5000 (SQLite, test DigiD, web + worker)
+	@mkdir -p instance
+	MIJN_CONFIG=demo $(FLASK) db upgrade
+	MIJN_CONFIG=demo $(FLASK) seed-demo
+	@$(MAKE) redis
+	@echo
+	@echo "  Mijn Overzicht runs on $(DEMO_URL)"
+	@echo "  Log in with 'Inloggen met DigiD' and pick a test BSN on the test IdP page"
+	@echo "  (999993653 red, 999900006 red + overdue, 999900018 orange, 999900031 green)."
+	@echo "  Stop with Ctrl-C."
+	@echo
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" MIJN_CONFIG=demo REDIS_URL=$(REDIS_URL) \
+		$(VENV)/bin/honcho start -f Procfile web worker
+
+redis: python-deps ## Start a throwaway local Redis on port 6379 unless one answers on REDIS_URL
+	@if REDIS_URL=$(REDIS_URL) $(PY) -c "import os, redis; redis.Redis.from_url(os.environ['REDIS_URL'], socket_timeout=2).ping()" 2>/dev/null; then \
+		echo "Redis answers on $(REDIS_URL)"; \
+	else \
+		echo "Starting redis-server on port 6379 (nothing kept on disk)"; \
+		redis-server --port 6379 --bind 127.0.0.1 --save '' --appendonly no --daemonize yes; \
+	fi
+
+# --- checks -------------------------------------------------------------------------------
+
+lint: python-deps ## ruff check, ruff format --check, mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: deps lint ## Lint, then the whole suite on SQLite and on PostgreSQL (PG_TEST_URL)
+	@$(MAKE) test-sqlite
+	@$(MAKE) test-postgres
+
+test-sqlite: ## The suite on SQLite only (no lint)
+	env -u TEST_DATABASE_URL $(PYTEST)
+
+test-postgres: ## The suite on PostgreSQL only (PG_TEST_URL, default postgresql://postgres@127.0.0.1:5432/test)
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST)
+
+bench: deps ## Run the benchmarks in bench/ (page weight budgets)
+	@status=0; \
+	for f in bench/*.py; do \
+		echo "== $$f"; \
+		$(PY) "$$f" || status=1; \
+	done; \
+	exit $$status
+
+migration: deps ## Regenerate the initial migration from app/models (replaces migrations/versions/)
+	rm -f migrations/versions/*.py
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	DATABASE_URL="sqlite:///$$tmp/empty.sqlite" MIJN_CONFIG=demo \
+		$(FLASK) db migrate -m "initial schema" --rev-id 0001
+	$(PYTEST) -q tests/test_migrations.py
+
+# --- tidy ---------------------------------------------------------------------------------
+
+clean: ## Remove built assets, caches, compiled catalogs and bench output (keeps .venv, node_modules, instance/)
+	rm -rf static/vendor bench/out .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o \
+		\( -name __pycache__ -o -name '*.mo' \) -print0 | xargs -0 rm -rf
+
+distclean: clean ## Also remove .venv, node_modules and instance/ (the demo database and keys)
+	rm -rf $(VENV) node_modules instance
