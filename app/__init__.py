@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from app import assets, cli, errors, security
 from app.config import ROOT, Config, config_from_env
-from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, login_manager, migrate
+from app.extensions import htmx as htmx_ext
 
 
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
@@ -31,7 +32,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    htmx.init_app(app)
+    htmx_ext.init_app(app)
     if app.config.get("COMPRESS_REGISTER", True):
         compress.init_app(app)
     login_manager.init_app(app)

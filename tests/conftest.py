@@ -8,11 +8,14 @@ import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
+from werkzeug.test import TestResponse
 
 from app import create_app
 from app.config import TestConfig
@@ -87,9 +90,20 @@ def app_overrides(database_url: str, base_url: str, instance_dir: Path) -> dict[
     }
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production. Without this the test's
+    long-lived app context would be reused, and `g` (the cached user and locale) would leak
+    from one request into the next."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:  # type: ignore[override]
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(app_overrides: dict[str, object]) -> Iterator[Flask]:
     app = create_app(TestConfig, **app_overrides)
+    app.test_client_class = FreshContextClient
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -28,10 +28,10 @@ def test_every_kind_has_a_sentence(app: Flask, org: Organisation) -> None:
 def test_actor_words(app: Flask, org: Organisation) -> None:
     staff = StaffMember(name="P. Jansen", email="p@example.nl")
     with app.test_request_context():
-        assert actor_text(event(org, actor_type=ActorType.RESIDENT)) == "By you"
+        assert actor_text(event(org, actor_type=ActorType.RESIDENT)) == "Door u"
         assert actor_text(event(org, actor_type=ActorType.STAFF, actor_staff=staff)) == (
-            "By P. Jansen, Gemeente Rijnstad")
+            "Door P. Jansen, Gemeente Rijnstad")
         assert actor_text(event(org, actor_type=ActorType.STAFF, actor_staff=staff,
                                 on_behalf_of_resident=True)) == (
-            "By P. Jansen (Gemeente Rijnstad) for you")
-        assert actor_text(event(org)) == "By Gemeente Rijnstad"
+            "Door P. Jansen (Gemeente Rijnstad) voor u")
+        assert actor_text(event(org)) == "Door Gemeente Rijnstad"
