@@ -1,4 +1,4 @@
-"""Flask CLI commands: `flask seed-demo`."""
+"""Flask CLI commands: `flask seed-demo`, `flask saml-keys`."""
 
 from __future__ import annotations
 
@@ -19,3 +19,14 @@ def init_app(app: Flask) -> None:
         for r in DEMO_RESIDENTS:
             click.echo(f"  {r.bsn}  {r.first_name} {r.last_name}: {r.shows}")
         click.echo(f"  {DEMO_BSN_WITHOUT_DOSSIER}  (no dossier: shows the 'no dossier' page)")
+
+    @app.cli.command("saml-keys")
+    def saml_keys_command() -> None:
+        """Create the SAML signing keys (SP, and the test IdP when enabled) if they are missing."""
+        from app.digid.keys import ensure_keys
+
+        written = ensure_keys(app.config)
+        for path in written:
+            click.echo(f"Created {path}")
+        if not written:
+            click.echo("The SAML keys exist already; nothing changed.")

@@ -63,6 +63,10 @@ class Config:
     SAML_SP_CERT_FILE = os.environ.get("SAML_SP_CERT_FILE", str(INSTANCE / "saml" / "sp.crt"))
     # DigiD IdP metadata (file). With the test IdP enabled the metadata is generated instead.
     SAML_IDP_METADATA_FILE = os.environ.get("SAML_IDP_METADATA_FILE", "")
+    # DigiD's entity id; empty = the only IdP in SAML_IDP_METADATA_FILE.
+    SAML_IDP_ENTITY_ID = os.environ.get("SAML_IDP_ENTITY_ID", "")
+    # CA bundle for DigiD's TLS server cert; when set the back channel uses two-way TLS.
+    SAML_BACKCHANNEL_CA_FILE = os.environ.get("SAML_BACKCHANNEL_CA_FILE", "")
     # Minimum DigiD level: basis, midden, substantieel or hoog.
     SAML_MIN_LEVEL = os.environ.get("SAML_MIN_LEVEL", "midden")
     # Seconds of clock difference accepted in both directions.

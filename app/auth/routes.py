@@ -1,18 +1,108 @@
-"""DigiD login and logout (the SAML flow is filled in by the DigiD work)."""
+"""DigiD login and logout. DigiD is the only way a resident logs in."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+import logging
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from app.services.accounts import end_session
+from app.digid.relay import safe_local_path
+from app.digid.sp import LoginFailed, NotConfigured, finish_login, sp_metadata_xml, start_login
+from app.errors import render_error
+from app.services.accounts import end_session, resident_for_bsn, start_resident_session
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
+
+
+def _level_label() -> str:
+    names = {
+        "basis": _("Basis"),
+        "midden": _("Midden"),
+        "substantieel": _("Substantieel"),
+        "hoog": _("Hoog"),
+    }
+    name = str(current_app.config["SAML_MIN_LEVEL"]).strip().lower()
+    return names.get(name, name)
 
 
 @bp.get("/inloggen")
 def login() -> str:
-    return render_template("auth/login.html")
+    next_path = safe_local_path(request.args.get("next"))
+    return render_template("auth/login.html", next_path=next_path, level=_level_label())
+
+
+@bp.get("/inloggen/digid")
+def login_digid() -> ResponseReturnValue:
+    """Send the browser to DigiD with a signed AuthnRequest (HTTP-Redirect binding)."""
+    try:
+        location = start_login(safe_local_path(request.args.get("next")))
+    except (NotConfigured, ValueError) as exc:
+        log.error("DigiD login unavailable: %s", exc)
+        return render_error(
+            503,
+            _("Logging in with DigiD does not work right now"),
+            _("Please try again later."),
+        )
+    return redirect(location, 303)
+
+
+@bp.get("/saml/acs")
+def acs() -> ResponseReturnValue:
+    """DigiD sends the browser back here with an artifact; we fetch the answer over SOAP."""
+    try:
+        result = finish_login(
+            request.args.get("SAMLart"), request.args.get("RelayState"), request.remote_addr or ""
+        )
+    except LoginFailed as failed:
+        log.warning("DigiD login failed (%s): %s", failed.kind, failed.reason)
+        end_session()
+        return _failure_page(failed.kind)
+    except NotConfigured as exc:
+        log.error("DigiD login unavailable: %s", exc)
+        end_session()
+        return render_error(503, _("Logging in with DigiD does not work right now"))
+    except Exception:
+        log.exception("DigiD login failed unexpectedly")
+        end_session()
+        return _failure_page("error")
+
+    resident = resident_for_bsn(result.bsn)
+    if resident is None:
+        log.info("DigiD login without a dossier")
+        end_session()
+        return render_template("auth/no_dossier.html"), 200
+    start_resident_session(resident)
+    log.info("DigiD login for resident %s at level %s", resident.id, result.level)
+    return redirect(result.next_path, 303)
+
+
+def _failure_page(kind: str) -> ResponseReturnValue:
+    if kind == "cancelled":
+        return render_template("auth/cancelled.html"), 403
+    if kind == "level":
+        return render_template("auth/level_too_low.html", level=_level_label()), 403
+    if kind == "relay":
+        return render_error(
+            400,
+            _("Logging in did not work"),
+            _("The link you came back with was not complete. Please log in again."),
+        )
+    return render_error(
+        400,
+        _("Logging in did not work"),
+        _("We could not check your DigiD login. You are not logged in. Please try again."),
+    )
+
+
+@bp.get("/saml/metadata")
+def metadata() -> Response:
+    """This portal's SP metadata (unsigned; the signed copy for Logius is made separately)."""
+    xml = sp_metadata_xml(current_app.config)
+    return Response(xml, mimetype="application/samlmetadata+xml")
 
 
 @bp.post("/uitloggen")

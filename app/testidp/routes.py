@@ -1,7 +1,104 @@
-"""The built-in pysaml2 test IdP (demo and test only)."""
+"""The built-in pysaml2 test IdP ("Test-DigiD", demo and test only; never in production)."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import logging
+
+from flask import Blueprint, Response, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from saml2 import samlp
+
+from app.digid import idp, levels
+from app.errors import render_error
+from app.extensions import csrf
+from app.services.bsn import is_valid_bsn
+from app.services.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS
 
 bp = Blueprint("testidp", __name__)
+# The ArtifactResolve is a server-to-server SOAP call; it carries its own XML signature.
+csrf.exempt(bp)
+log = logging.getLogger(__name__)
+
+
+def _choices() -> list[tuple[str, str]]:
+    people = [(r.bsn, f"{r.first_name} {r.last_name} ({r.bsn})") for r in DEMO_RESIDENTS]
+    people.append(
+        (DEMO_BSN_WITHOUT_DOSSIER, _("No dossier (%(bsn)s)", bsn=DEMO_BSN_WITHOUT_DOSSIER))
+    )
+    return people
+
+
+def _page(pending_token: str, pending: idp.Pending, error: str = "", **form: str) -> str:
+    return render_template(
+        "testidp/sso.html",
+        pending=pending_token,
+        people=_choices(),
+        levels=list(levels.LEVELS),
+        requested=levels.name_for(pending.requested_level) or "midden",
+        chosen_bsn=form.get("bsn", DEMO_RESIDENTS[0].bsn),
+        other_bsn=form.get("other_bsn", ""),
+        chosen_level=form.get("level", "midden"),
+        error=error,
+    )
+
+
+@bp.get("/sso")
+def sso() -> ResponseReturnValue:
+    try:
+        pending = idp.parse_authn_request(request.args.to_dict())
+    except idp.IdpError as exc:
+        log.warning("test IdP refused an AuthnRequest: %s", exc)
+        return render_error(
+            400, _("Test-DigiD cannot handle this request"), _("Please start logging in again.")
+        )
+    return _page(idp.dump_pending(pending), pending)
+
+
+@bp.post("/sso")
+def sso_choice() -> ResponseReturnValue:
+    token = request.form.get("pending", "")
+    try:
+        pending = idp.load_pending(token)
+    except idp.IdpError:
+        return render_error(
+            400, _("Test-DigiD cannot handle this request"), _("Please start logging in again.")
+        )
+    if request.form.get("action") == "cancel":
+        xml = idp.error_response(pending, samlp.STATUS_AUTHN_FAILED, "Geannuleerd")
+        return redirect(idp.acs_redirect(pending, idp.store_artifact(xml)), 303)
+
+    other = request.form.get("other_bsn", "").strip()
+    bsn = other or request.form.get("bsn", "")
+    level = request.form.get("level", "midden")
+    if not is_valid_bsn(bsn) or level not in levels.LEVELS:
+        return _page(
+            token,
+            pending,
+            error=_("Enter a BSN of 9 digits that passes the 11-test."),
+            bsn=request.form.get("bsn", ""),
+            other_bsn=other,
+            level=level if level in levels.LEVELS else "midden",
+        ), 422
+    xml = idp.login_response(pending, bsn, levels.LEVELS[level])
+    return redirect(idp.acs_redirect(pending, idp.store_artifact(xml)), 303)
+
+
+@bp.post("/ars")
+def ars() -> Response:
+    try:
+        answer = idp.resolve_artifact(request.get_data())
+    except idp.IdpError as exc:
+        log.warning("test IdP refused an ArtifactResolve: %s", exc)
+        # Like DigiD: unparseable or unverifiable messages get a 404.
+        return Response("", status=404, mimetype="text/plain")
+    return Response(answer, mimetype="text/xml")
+
+
+@bp.get("/metadata")
+def metadata() -> Response:
+    from flask import current_app
+
+    return Response(
+        idp.idp_metadata_xml(current_app.config), mimetype="application/samlmetadata+xml"
+    )
