@@ -8,10 +8,11 @@ from flask import Flask, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-from app import assets, cli, errors, security
+from app import assets, cli, errors, security, selfservice
 from app.config import ROOT, Config, config_from_env
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
 from app.extensions import htmx as htmx_ext
+from app.services import sessions
 
 
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
@@ -39,6 +40,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     _init_login(app)
 
     app.jinja_env.globals["current_lang"] = lambda: str(get_locale() or "nl")
+    app.jinja_env.globals["session_seconds_left"] = sessions.seconds_left
     assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -65,6 +67,7 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.auth import session_routes
     from app.auth.routes import bp as auth_bp
     from app.overview.routes import bp as overview_bp
     from app.pages.routes import bp as pages_bp
@@ -72,6 +75,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(overview_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(pages_bp)
+    selfservice.init_app(app)
+    session_routes.init_app(app)
+    app.register_blueprint(__import__("app.summary.routes", fromlist=["bp"]).bp)
     if app.config["TEST_IDP_ENABLED"]:
         from app.testidp.routes import bp as testidp_bp
 

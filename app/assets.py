@@ -44,9 +44,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def cache_static(response: Response) -> Response:
-        if request.endpoint == "static" and response.status_code == 200:
-            if "v" in request.args or (request.view_args or {}).get("filename", "").startswith(
-                "vendor/"
-            ):
-                response.headers["Cache-Control"] = IMMUTABLE
+        filename = (request.view_args or {}).get("filename", "")
+        versioned = "v" in request.args or filename.startswith("vendor/")
+        if request.endpoint == "static" and response.status_code == 200 and versioned:
+            response.headers["Cache-Control"] = IMMUTABLE
         return response

@@ -83,6 +83,36 @@ class Config:
     # --- Sessions ---------------------------------------------------------------------------
     # Idle minutes before a session ends (DigiD requires at most 15).
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "15"))
+    # Hours after login when a session ends, active or not.
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "8"))
+    # Minutes before the idle end when the page warns and offers to stay logged in.
+    SESSION_WARN_MINUTES = int(os.environ.get("SESSION_WARN_MINUTES", "2"))
+
+    # --- Printable summary (app.services.summary_pdf) ----------------------------------------
+    # Expected render time above which the PDF is made by an RQ job and the page polls (0: always).
+    SUMMARY_INLINE_BUDGET_SECONDS = float(os.environ.get("SUMMARY_INLINE_BUDGET_SECONDS", "1.0"))
+    # Rendered PDFs by state hash; personal data, so 0700 and pruned. Web and worker share it.
+    SUMMARY_CACHE_DIR = os.environ.get("SUMMARY_CACHE_DIR", str(INSTANCE / "summary-cache"))
+    # Seconds a rendered PDF stays in the cache.
+    SUMMARY_CACHE_SECONDS = int(os.environ.get("SUMMARY_CACHE_SECONDS", "86400"))
+    # Seconds after which a queued render counts as lost and the next request renders inline.
+    SUMMARY_JOB_TIMEOUT_SECONDS = int(os.environ.get("SUMMARY_JOB_TIMEOUT_SECONDS", "120"))
+    # Where Debian's fonts-dejavu-core puts DejaVuSans(-Bold).ttf, embedded in every PDF.
+    SUMMARY_FONT_DIR = os.environ.get("SUMMARY_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+
+    # --- Resident self-service (timeline, documents, appointments, questions) ----------------
+    # Seconds between live-refresh polls of the overview and timeline while the tab is visible.
+    LIVE_POLL_SECONDS = int(os.environ.get("LIVE_POLL_SECONDS", "30"))
+    # Longest wait between polls after backing off because nothing changed.
+    LIVE_POLL_MAX_SECONDS = int(os.environ.get("LIVE_POLL_MAX_SECONDS", "300"))
+    # Largest file a resident may upload, in bytes (checked while the upload streams in).
+    UPLOAD_MAX_FILE_BYTES = int(os.environ.get("UPLOAD_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
+    # Most files in one upload.
+    UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", "5"))
+    # Where uploaded files live: outside the web root, under random names.
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
+    # Hours before an appointment after which it can no longer be moved or cancelled online.
+    APPOINTMENT_CHANGE_HOURS = int(os.environ.get("APPOINTMENT_CHANGE_HOURS", "24"))
 
 
 class DemoConfig(Config):

@@ -9,13 +9,16 @@ from werkzeug.wrappers import Response
 
 
 def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true" and request.headers.get(
-        "HX-Boosted"
-    ) != "true"
+    return (
+        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    )
 
 
-def render_page(page: str, fragment: str, status: int = 200, **context: Any) -> Response:
-    template = fragment if is_htmx() else page
+def render_page(
+    page_template: str, fragment_template: str, /, status: int = 200, **context: Any
+) -> Response:
+    """Positional-only template names, so a view may pass `page=` or `fragment=` as context."""
+    template = fragment_template if is_htmx() else page_template
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response

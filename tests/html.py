@@ -25,7 +25,9 @@ def check_page(html: str | bytes, *, partial: bool = False) -> BeautifulSoup:
         skip = soup.find("a", class_="skip-link")
         assert skip is not None and skip["href"] == "#" + str(soup.main.get("id")), "skip link"
     for form in soup.find_all("form"):
-        assert form.get("method") and form.get("action") is not None, f"form without method/action: {form}"
+        assert form.get("method") and form.get("action") is not None, (
+            f"form without method/action: {form}"
+        )
     for field in soup.select("input, select, textarea"):
         if field.get("type") in ("hidden", "submit", "button"):
             continue
@@ -34,7 +36,9 @@ def check_page(html: str | bytes, *, partial: bool = False) -> BeautifulSoup:
         assert labelled, f"field without label: {field}"
     for err in soup.select(".error-message"):
         eid = err.get("id")
-        assert eid and soup.select(f'[aria-describedby~="{eid}"]'), f"error not tied to a field: {err}"
+        assert eid and soup.select(f'[aria-describedby~="{eid}"]'), (
+            f"error not tied to a field: {err}"
+        )
     return soup
 
 

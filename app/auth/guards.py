@@ -23,4 +23,4 @@ def resident_required(view: F) -> F:
             abort(403)
         return view(*args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+    return wrapped

@@ -10,7 +10,7 @@ from app.models.base import utcnow
 from app.models.types import UTCDateTime
 
 
-class Organisation(db.Model):  # type: ignore[name-defined,misc]
+class Organisation(db.Model):  # type: ignore[name-defined]
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,7 +28,7 @@ class Organisation(db.Model):  # type: ignore[name-defined,misc]
         return f"<Organisation {self.slug}>"
 
 
-class StaffMember(db.Model):  # type: ignore[name-defined,misc]
+class StaffMember(db.Model):  # type: ignore[name-defined]
     __tablename__ = "staff_member"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,7 +47,7 @@ class StaffMember(db.Model):  # type: ignore[name-defined,misc]
         return [m.organisation for m in self.memberships]
 
 
-class StaffMembership(db.Model):  # type: ignore[name-defined,misc]
+class StaffMembership(db.Model):  # type: ignore[name-defined]
     __tablename__ = "staff_membership"
     __table_args__ = (UniqueConstraint("staff_id", "organisation_id"),)
 

@@ -16,7 +16,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Resident(db.Model):  # type: ignore[name-defined,misc]
+class Resident(db.Model):  # type: ignore[name-defined]
     """A resident (inwoner). The BSN is never stored in clear text, logged or put in a URL."""
 
     __tablename__ = "resident"
@@ -60,7 +60,7 @@ class Resident(db.Model):  # type: ignore[name-defined,misc]
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class Dossier(db.Model):  # type: ignore[name-defined,misc]
+class Dossier(db.Model):  # type: ignore[name-defined]
     """One per resident: the tasks, the timeline and the organisations involved."""
 
     __tablename__ = "dossier"
@@ -81,7 +81,7 @@ class Dossier(db.Model):  # type: ignore[name-defined,misc]
         return [link.organisation for link in self.links if link.revoked_at is None]
 
 
-class DossierOrganisation(db.Model):  # type: ignore[name-defined,misc]
+class DossierOrganisation(db.Model):  # type: ignore[name-defined]
     """An organisation involved in a dossier, by the resident's consent (revocable)."""
 
     __tablename__ = "dossier_organisation"

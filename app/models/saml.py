@@ -13,7 +13,7 @@ from app.models.base import utcnow
 from app.models.types import UTCDateTime
 
 
-class SamlOutstandingRequest(db.Model):  # type: ignore[name-defined,misc]
+class SamlOutstandingRequest(db.Model):  # type: ignore[name-defined]
     __tablename__ = "saml_outstanding_request"
 
     request_id: Mapped[str] = mapped_column(String(100), primary_key=True)
@@ -25,14 +25,14 @@ class SamlOutstandingRequest(db.Model):  # type: ignore[name-defined,misc]
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class SamlSeenAssertion(db.Model):  # type: ignore[name-defined,misc]
+class SamlSeenAssertion(db.Model):  # type: ignore[name-defined]
     __tablename__ = "saml_seen_assertion"
 
     assertion_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class TestIdpArtifact(db.Model):  # type: ignore[name-defined,misc]
+class TestIdpArtifact(db.Model):  # type: ignore[name-defined]
     """Artifacts issued by the built-in test IdP; popped on resolution so each works once."""
 
     __tablename__ = "test_idp_artifact"

@@ -34,11 +34,17 @@ class TaskStatus(enum.StrEnum):
 
 def _enum(e: type[enum.Enum], name: str) -> Enum:
     # Stored as plain strings (no native enum types): migrations stay simple on both databases.
-    return Enum(e, name=name, native_enum=False, values_callable=lambda x: [m.value for m in x],
-                length=20, validate_strings=True)
+    return Enum(
+        e,
+        name=name,
+        native_enum=False,
+        values_callable=lambda x: [m.value for m in x],
+        length=20,
+        validate_strings=True,
+    )
 
 
-class Task(db.Model):  # type: ignore[name-defined,misc]
+class Task(db.Model):  # type: ignore[name-defined]
     """An item in the dossier: something the resident or an organisation has to do."""
 
     __tablename__ = "task"

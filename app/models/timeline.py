@@ -18,7 +18,7 @@ class ActorType(enum.StrEnum):
     SYSTEM = "system"
 
 
-class TimelineEvent(db.Model):  # type: ignore[name-defined,misc]
+class TimelineEvent(db.Model):  # type: ignore[name-defined]
     """What happened in a dossier, as the resident reads it. Append-only."""
 
     __tablename__ = "timeline_event"
@@ -28,8 +28,13 @@ class TimelineEvent(db.Model):  # type: ignore[name-defined,misc]
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_type: Mapped[ActorType] = mapped_column(
-        Enum(ActorType, name="actor_type", native_enum=False, length=20,
-             values_callable=lambda x: [m.value for m in x])
+        Enum(
+            ActorType,
+            name="actor_type",
+            native_enum=False,
+            length=20,
+            values_callable=lambda x: [m.value for m in x],
+        )
     )
     actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"), default=None)
     # True when staff did something the resident could have done, for the resident.

@@ -10,6 +10,7 @@ from flask_login import login_user, logout_user
 from app.extensions import db
 from app.models import Resident
 from app.models.resident import new_session_token
+from app.services import sessions
 from app.services.bsn import bsn_hash
 
 
@@ -38,6 +39,7 @@ def start_resident_session(resident: Resident) -> None:
     if lang:
         session["lang"] = lang
     login_user(resident)
+    sessions.mark_login()
 
 
 def end_session() -> None:

@@ -86,8 +86,10 @@ def light_sentence(state: LightState) -> str:
             sentence += " " + gettext("Something is late.")
         return sentence
     if state.light is Light.ORANGE:
-        return gettext("Your dossier is orange: an organisation is working on it. "
-                       "You do not need to do anything now.")
+        return gettext(
+            "Your dossier is orange: an organisation is working on it. "
+            "You do not need to do anything now."
+        )
     return gettext("Your dossier is green: everything is in order.")
 
 
@@ -97,21 +99,37 @@ def _item(task: Task, today: date) -> Item:
     overdue = task.is_overdue(today)
     if task.holder is Holder.RESIDENT:
         if overdue and due:
-            sentence = gettext("%(title)s, for %(organisation)s. This is late: it was due on "
-                               "%(date)s.", title=task.title, organisation=org, date=due)
+            sentence = gettext(
+                "%(title)s, for %(organisation)s. This is late: it was due on %(date)s.",
+                title=task.title,
+                organisation=org,
+                date=due,
+            )
         elif due:
-            sentence = gettext("%(title)s, for %(organisation)s. Do this by %(date)s.",
-                               title=task.title, organisation=org, date=due)
+            sentence = gettext(
+                "%(title)s, for %(organisation)s. Do this by %(date)s.",
+                title=task.title,
+                organisation=org,
+                date=due,
+            )
         else:
-            sentence = gettext("%(title)s, for %(organisation)s.", title=task.title,
-                               organisation=org)
+            sentence = gettext(
+                "%(title)s, for %(organisation)s.", title=task.title, organisation=org
+            )
     elif due:
-        sentence = gettext("%(organisation)s is working on: %(title)s. You do not need to do "
-                           "anything. Expected ready on %(date)s.",
-                           organisation=org, title=task.title, date=due)
+        sentence = gettext(
+            "%(organisation)s is working on: %(title)s. You do not need to do "
+            "anything. Expected ready on %(date)s.",
+            organisation=org,
+            title=task.title,
+            date=due,
+        )
     else:
-        sentence = gettext("%(organisation)s is working on: %(title)s. You do not need to do "
-                           "anything.", organisation=org, title=task.title)
+        sentence = gettext(
+            "%(organisation)s is working on: %(title)s. You do not need to do anything.",
+            organisation=org,
+            title=task.title,
+        )
     return Item(task, task.title, org, due, overdue, sentence)
 
 

@@ -28,3 +28,36 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();
+
+/* Session time limit (WCAG 2.2.1): warn before the idle logout and offer to stay logged in.
+   Without JS the server still ends the session and shows a kind page on the next request. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-session-left]");
+  var text = document.getElementById("session-warning-text");
+  if (!box || !text || !("content" in text)) return;
+  var warnTimer, endTimer;
+  function schedule(left) {
+    var warn = parseInt(box.getAttribute("data-session-warn"), 10) || 120;
+    clearTimeout(warnTimer); clearTimeout(endTimer);
+    box.textContent = "";
+    warnTimer = setTimeout(show, Math.max(0, left - warn) * 1000);
+    endTimer = setTimeout(function () {
+      window.location.href = box.getAttribute("data-session-expired-url");
+    }, left * 1000 + 1000);
+  }
+  function show() {
+    box.textContent = "";
+    box.appendChild(text.content.cloneNode(true));
+    var form = box.querySelector("[data-session-extend]");
+    form.addEventListener("submit", function (e) {
+      if (!window.fetch) return; /* old browser: the plain form post does it */
+      e.preventDefault();
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+                           headers: { "HX-Request": "true" } })
+        .then(function (r) { if (r.ok) { schedule(parseInt(box.getAttribute("data-session-idle"), 10)); } else { form.submit(); } })
+        .catch(function () { form.submit(); });
+    });
+  }
+  schedule(parseInt(box.getAttribute("data-session-left"), 10) || 900);
+})();

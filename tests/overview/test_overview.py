@@ -47,11 +47,16 @@ def test_red_resident_sees_what_to_do_first(overview) -> None:  # type: ignore[n
     assert "Uitkeringsspecificatie van oktober sturen" in now
     assert "Schuldhulpverlening Rijnstreek" in now
     # Deadline in Dutch long form: weekday, day, month.
-    assert re.search(r"Uiterlijk (maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag) "
-                     r"\d{1,2} [a-z]+\.", now)
+    assert re.search(
+        r"Uiterlijk (maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag) "
+        r"\d{1,2} [a-z]+\.",
+        now,
+    )
     mine = soup.select("#voor-u ~ ul.todo > li")
     assert [text_of(li.select_one(".what")) for li in mine] == [
-        "Uitkeringsspecificatie van oktober sturen", "Bankafschrift van november sturen"]
+        "Uitkeringsspecificatie van oktober sturen",
+        "Bankafschrift van november sturen",
+    ]
     assert "Gevraagd door Schuldhulpverlening Rijnstreek." in text_of(mine[0])
     theirs = soup.select("#voor-org ~ ul.todo > li")
     assert "Gemeente Rijnstad is hiermee bezig. U hoeft niets te doen." in text_of(theirs[0])
@@ -107,8 +112,9 @@ def test_header_names_the_resident_and_offers_logout(overview) -> None:  # type:
     assert form.select_one("input[name=csrf_token]")["value"]
 
 
-def test_htmx_request_gets_the_fragment(app: Flask, seeded: None, live_server: str,
-                                        client: FlaskClient) -> None:
+def test_htmx_request_gets_the_fragment(
+    app: Flask, seeded: None, live_server: str, client: FlaskClient
+) -> None:
     login_as(client, RED)
     response = client.get("/", headers={"HX-Request": "true"})
     assert response.status_code == 200
@@ -117,8 +123,9 @@ def test_htmx_request_gets_the_fragment(app: Flask, seeded: None, live_server: s
     check_page(response.data, partial=True)
 
 
-def test_english_when_the_resident_chooses_it(app: Flask, seeded: None, live_server: str,
-                                              client: FlaskClient) -> None:
+def test_english_when_the_resident_chooses_it(
+    app: Flask, seeded: None, live_server: str, client: FlaskClient
+) -> None:
     login_as(client, RED)
     page = check_page(client.get("/").data)
     token = page.select_one("footer form input[name=csrf_token]")["value"]

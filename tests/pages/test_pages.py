@@ -68,8 +68,9 @@ def test_language_switch_and_its_bad_input(client: FlaskClient) -> None:
     soup = check_page(client.get("/toegankelijkheid").data)
     token = soup.select_one("footer input[name=csrf_token]")["value"]
     # A foreign redirect target is never followed.
-    response = client.post("/taal", data={"lang": "en", "next": "//evil.example/",
-                                          "csrf_token": token})
+    response = client.post(
+        "/taal", data={"lang": "en", "next": "//evil.example/", "csrf_token": token}
+    )
     assert response.status_code == 303, response.get_data(as_text=True)
     assert response.headers["Location"] == "/"
     english = check_page(client.get("/toegankelijkheid").data)
@@ -91,8 +92,10 @@ def test_post_without_csrf_token_is_refused_kindly(client: FlaskClient) -> None:
     [
         ({"SECRET_KEY": "demo-only-secret-change-me", "BSN_HASH_KEY": "k" * 32}, "SECRET_KEY"),
         ({"SECRET_KEY": "s" * 32, "BSN_HASH_KEY": "demo-only-bsn-hash-key"}, "BSN_HASH_KEY"),
-        ({"SECRET_KEY": "s" * 32, "BSN_HASH_KEY": "k" * 32, "TEST_IDP_ENABLED": True},
-         "TEST_IDP_ENABLED"),
+        (
+            {"SECRET_KEY": "s" * 32, "BSN_HASH_KEY": "k" * 32, "TEST_IDP_ENABLED": True},
+            "TEST_IDP_ENABLED",
+        ),
     ],
 )
 def test_production_refuses_unsafe_settings(overrides: dict[str, object], says: str) -> None:

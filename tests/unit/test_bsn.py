@@ -12,8 +12,19 @@ def test_demo_bsns_pass_the_11_proef(bsn: str) -> None:
     assert is_valid_bsn(bsn)
 
 
-@pytest.mark.parametrize("bsn", ["999993654", "12345678", "1234567890", "abcdefghi", "000000000",
-                                 "", "99999365 ", "９９９９９３６５３"])
+@pytest.mark.parametrize(
+    "bsn",
+    [
+        "999993654",
+        "12345678",
+        "1234567890",
+        "abcdefghi",
+        "000000000",
+        "",
+        "99999365 ",
+        "９９９９９３６５３",
+    ],
+)
 def test_invalid_bsns(bsn: str) -> None:
     assert not is_valid_bsn(bsn)
 

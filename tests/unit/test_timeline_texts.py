@@ -13,8 +13,12 @@ def org() -> Organisation:
 
 
 def event(org: Organisation, **kw: object) -> TimelineEvent:
-    base: dict[str, object] = {"kind": "document_approved", "subject": "Loonstrook",
-                               "organisation": org, "actor_type": ActorType.SYSTEM}
+    base: dict[str, object] = {
+        "kind": "document_approved",
+        "subject": "Loonstrook",
+        "organisation": org,
+        "actor_type": ActorType.SYSTEM,
+    }
     base.update(kw)
     return TimelineEvent(**base)
 
@@ -30,8 +34,9 @@ def test_actor_words(app: Flask, org: Organisation) -> None:
     with app.test_request_context():
         assert actor_text(event(org, actor_type=ActorType.RESIDENT)) == "Door u"
         assert actor_text(event(org, actor_type=ActorType.STAFF, actor_staff=staff)) == (
-            "Door P. Jansen, Gemeente Rijnstad")
-        assert actor_text(event(org, actor_type=ActorType.STAFF, actor_staff=staff,
-                                on_behalf_of_resident=True)) == (
-            "Door P. Jansen (Gemeente Rijnstad) voor u")
+            "Door P. Jansen, Gemeente Rijnstad"
+        )
+        assert actor_text(
+            event(org, actor_type=ActorType.STAFF, actor_staff=staff, on_behalf_of_resident=True)
+        ) == ("Door P. Jansen (Gemeente Rijnstad) voor u")
         assert actor_text(event(org)) == "Door Gemeente Rijnstad"

@@ -14,10 +14,20 @@ from app.services.traffic_light import Light, light_for
 TODAY = date(2026, 11, 30)
 
 
-def task(holder: Holder, *, due: int | None = None, status: TaskStatus = TaskStatus.OPEN,
-         title: str = "t") -> Task:
-    return Task(kind=TaskKind.DOCUMENT, holder=holder, status=status, title=title,
-                due_date=TODAY + timedelta(days=due) if due is not None else None)
+def task(
+    holder: Holder,
+    *,
+    due: int | None = None,
+    status: TaskStatus = TaskStatus.OPEN,
+    title: str = "t",
+) -> Task:
+    return Task(
+        kind=TaskKind.DOCUMENT,
+        holder=holder,
+        status=status,
+        title=title,
+        due_date=TODAY + timedelta(days=due) if due is not None else None,
+    )
 
 
 def test_no_items_is_green() -> None:
@@ -28,9 +38,11 @@ def test_no_items_is_green() -> None:
 
 
 def test_only_closed_items_is_green() -> None:
-    tasks = [task(Holder.RESIDENT, status=TaskStatus.DONE),
-             task(Holder.ORGANISATION, status=TaskStatus.CANCELLED),
-             task(Holder.RESIDENT, due=-10, status=TaskStatus.DONE)]
+    tasks = [
+        task(Holder.RESIDENT, status=TaskStatus.DONE),
+        task(Holder.ORGANISATION, status=TaskStatus.CANCELLED),
+        task(Holder.RESIDENT, due=-10, status=TaskStatus.DONE),
+    ]
     state = light_for(tasks, TODAY)
     assert state.light is Light.GREEN
     assert not state.overdue, "a finished late item is not overdue"
