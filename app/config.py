@@ -11,7 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
 
-DEFAULT_SECRET = "demo-only-secret-change-me"  # noqa: S105 - refused in production by check_production
+DEFAULT_SECRET = "demo-only-secret-change-me"  # noqa: S105 - refused in production by check_settings
+DEMO_ENCRYPTION_KEY = "ZGVtby1vbmx5LWJzbi1lbmNyeXB0aW9uLWtleS0xMjM="
 
 
 class Config:
@@ -29,15 +30,13 @@ class Config:
     # Key for the keyed hash of a BSN (lookup at login). Changing it orphans every resident.
     BSN_HASH_KEY = os.environ.get("BSN_HASH_KEY", "demo-only-bsn-hash-key")
     # Fernet key (urlsafe base64, 32 bytes) for the encrypted copy of the BSN shown to staff.
-    BSN_ENCRYPTION_KEY = os.environ.get(
-        "BSN_ENCRYPTION_KEY", "ZGVtby1vbmx5LWJzbi1lbmNyeXB0aW9uLWtleS0xMjM="
-    )
+    BSN_ENCRYPTION_KEY = os.environ.get("BSN_ENCRYPTION_KEY", DEMO_ENCRYPTION_KEY)
     # Languages offered; the first is the default.
     LANGUAGES = ("nl", "en")
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
-    # Cookies: HttpOnly always, Secure outside demo/test, SameSite=Lax so the DigiD redirect back works.
+    # Cookies: HttpOnly, Secure outside demo/test, SameSite=Lax so the DigiD redirect back works.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -123,7 +122,7 @@ class DemoConfig(Config):
 
 
 class TestConfig(DemoConfig):
-    """pytest: the database comes from TEST_DATABASE_URL (PostgreSQL in CI) or a temp SQLite file."""
+    """pytest: the database is TEST_DATABASE_URL (PostgreSQL in CI) or a temp SQLite file."""
 
     ENV_NAME = "test"
     TESTING = True

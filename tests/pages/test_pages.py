@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -101,3 +103,32 @@ def test_post_without_csrf_token_is_refused_kindly(client: FlaskClient) -> None:
 def test_production_refuses_unsafe_settings(overrides: dict[str, object], says: str) -> None:
     with pytest.raises(SettingsError, match=says):
         create_app(ProductionConfig, **overrides)
+
+
+def _production_settings(tmp_path: Path) -> dict[str, object]:
+    files = {}
+    for setting in ("SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE", "SAML_IDP_METADATA_FILE"):
+        path = tmp_path / setting.lower()
+        path.write_text("placeholder")
+        files[setting] = str(path)
+    return {
+        "SECRET_KEY": "s" * 32,
+        "BSN_HASH_KEY": "k" * 32,
+        "BSN_ENCRYPTION_KEY": "eW91LXdpbGwtbmV2ZXItZ3Vlc3MtdGhpcy1rZXktMTI=",
+        "SAML_SP_ENTITY_ID": "https://portaal.example.nl/saml/metadata",
+        **files,
+    }
+
+
+def test_production_says_which_saml_setting_is_missing(tmp_path: Path) -> None:
+    settings = _production_settings(tmp_path)
+    settings["SAML_SP_KEY_FILE"] = str(tmp_path / "missing.key")
+    with pytest.raises(SettingsError, match="SAML_SP_KEY_FILE does not point to a file"):
+        create_app(ProductionConfig, **settings)
+
+
+def test_production_with_all_settings_starts_without_the_test_idp(tmp_path: Path) -> None:
+    app = create_app(ProductionConfig, **_production_settings(tmp_path))
+    rules = [rule.rule for rule in app.url_map.iter_rules()]
+    assert not any(rule.startswith("/test-idp") for rule in rules)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
