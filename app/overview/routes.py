@@ -6,9 +6,9 @@ from flask import Blueprint
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app import clock
 from app.auth.guards import resident_required
 from app.htmx import render_page
+from app.live import LiveDossier
 from app.services.overview import build_overview, heading, light_sentence, light_words
 
 bp = Blueprint("overview", __name__)
@@ -17,12 +17,18 @@ bp = Blueprint("overview", __name__)
 @bp.get("/")
 @resident_required
 def index() -> Response:
-    overview = build_overview(current_user, clock.today())
-    return render_page(
+    # The page polls itself; an unchanged dossier costs one small query and a 304.
+    live = LiveDossier.of(current_user.id, "overview")
+    if unchanged := live.not_modified():
+        return unchanged
+    overview = build_overview(current_user, live.today)
+    response = render_page(
         "overview/index.html",
         "overview/_overview.html",
         overview=overview,
         heading=heading(overview.light),
         light_words=light_words,
         light_sentence=light_sentence(overview.state),
+        live=live,
     )
+    return live.validate(response)

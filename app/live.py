@@ -1,0 +1,86 @@
+"""Live pages (overview, timeline) refresh by polling; an unchanged dossier answers 304.
+
+The validator is built from Dossier.updated_at (bumped by every timeline event) plus everything
+else the page depends on: the resident, the language, today's date (relative dates, 'late'),
+and page-or-fragment. Flask-Compress appends ':gzip' / ':br' to strong ETags, so a tag matches
+when the part before the colon does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import make_response, request, session
+from flask_babel import get_locale
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app import clock
+from app.extensions import db
+from app.htmx import is_htmx
+from app.models import Dossier
+
+# Bump when templates change in a way that must invalidate what browsers hold.
+TEMPLATE_VERSION = "1"
+CACHE_CONTROL = "private, no-cache"
+
+
+@dataclass(frozen=True)
+class LiveDossier:
+    page: str
+    resident_id: int
+    updated_at: datetime
+    today: date
+    # A flash message waiting to be shown makes the page differ from what the browser holds.
+    flash_pending: bool
+
+    @classmethod
+    def of(cls, resident_id: int, page: str) -> LiveDossier:
+        updated_at = db.session.scalar(
+            select(Dossier.updated_at).where(Dossier.resident_id == resident_id)
+        )
+        if updated_at is None:
+            raise LookupError("resident has no dossier")
+        return cls(page, resident_id, updated_at, clock.today(), bool(session.get("_flashes")))
+
+    def etag(self, *, fragment: bool) -> str:
+        parts = [
+            TEMPLATE_VERSION,
+            self.page,
+            str(self.resident_id),
+            self.updated_at.isoformat(),
+            self.today.isoformat(),
+            str(get_locale() or "nl"),
+            "f" if fragment else "p",
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+    @property
+    def poll_etag(self) -> str:
+        """The tag a page embeds for its poll link (the poll asks for the fragment)."""
+        return self.etag(fragment=True)
+
+    def _fresh(self, etag: str) -> bool:
+        if request.if_none_match:
+            tags = request.if_none_match.as_set(include_weak=True)
+            return any(t == "*" or t.split(":", 1)[0] == etag for t in tags)
+        since = request.if_modified_since
+        return since is not None and self.updated_at.replace(microsecond=0) <= since
+
+    def not_modified(self) -> Response | None:
+        """A 304 when the browser already holds this version of the page, else None."""
+        etag = self.etag(fragment=is_htmx())
+        if self.flash_pending or not self._fresh(etag):
+            return None
+        return self.validate(make_response("", 304))
+
+    def validate(self, response: Response) -> Response:
+        response.headers["Cache-Control"] = CACHE_CONTROL
+        response.vary.add("HX-Request")
+        response.vary.add("Cookie")
+        if not self.flash_pending:
+            response.set_etag(self.etag(fragment=is_htmx()))
+            response.last_modified = self.updated_at
+        return response
