@@ -1,0 +1,278 @@
+"""The summary as an accessible PDF: PDF/UA-1 (tagged), document language, title, real text, and
+DejaVu fonts from Debian's fonts-dejavu-core embedded.
+
+Cached by a hash of exactly what the PDF shows (its HTML, which carries the dossier's state, the
+language and the date), so a repeat print is instant and any change gives a new file. Rendering
+runs inline when it is expected to fit SUMMARY_INLINE_BUDGET_SECONDS; otherwise an RQ job renders
+it (jobs.summary) and the page polls. Without a queue the web request renders inline anyway:
+slow beats nothing.
+
+The cache holds personal data: files are 0600 in a 0700 directory and removed after
+SUMMARY_CACHE_SECONDS. Web and worker must share SUMMARY_CACHE_DIR (same host or volume).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import statistics
+import tempfile
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import weasyprint
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext
+
+from app.models import Resident
+from app.services.overview import light_words
+from app.services.summary import LIMITS, Limits, Viewer, authorise, build_summary, may_print
+
+log = logging.getLogger(__name__)
+
+PDF_VARIANT = "pdf/ua-1"
+MAX_PAGES = 2
+FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+# Part of every cache key: a new renderer or variant must not serve old files.
+RENDERER = f"weasyprint-{weasyprint.__version__}/{PDF_VARIANT}/1"
+
+# Recent inline renders in this process, (html characters, seconds): the basis of the estimate.
+_timings: deque[tuple[int, float]] = deque(maxlen=20)
+
+
+@dataclass(frozen=True)
+class PdfReady:
+    data: bytes
+    filename: str
+
+
+@dataclass(frozen=True)
+class PdfPending:
+    """Queued for the worker; ask again (the polling page does)."""
+
+    key: str
+
+
+def pdf_filename(today: date) -> str:
+    return f"overzicht-{today.isoformat()}.pdf"
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal that no name can break out of."""
+    safe = "".join(c if c.isalnum() or c in " .,-'()" else f"\\{ord(c):x} " for c in text)
+    return f'"{safe}"'
+
+
+def page_counter_css() -> str:
+    """'Page 1 of 2' as CSS content, in whatever word order the translation uses."""
+    words = gettext("Page %(page)s of %(pages)s", page="\x00page\x00", pages="\x00pages\x00")
+    parts = []
+    for i, part in enumerate(words.split("\x00")):
+        if i % 2:
+            parts.append(f"counter({part})")
+        elif part:
+            parts.append(css_string(part))
+    return " ".join(parts)
+
+
+def font_dir() -> Path:
+    directory = Path(current_app.config["SUMMARY_FONT_DIR"])
+    missing = [f for f in FONT_FILES if not (directory / f).is_file()]
+    if missing:
+        # Without this a missing package would silently give another (maybe unembeddable) font.
+        raise RuntimeError(
+            f"summary fonts missing in {directory}: {', '.join(missing)} "
+            "(install the Debian package fonts-dejavu-core)"
+        )
+    return directory
+
+
+def pdf_html(resident: Resident, today: date, limits: Limits = LIMITS[0]) -> str:
+    """The PDF's HTML, always in the resident's language (also when staff print it)."""
+    lang = resident.language if resident.language in current_app.config["LANGUAGES"] else "nl"
+    with force_locale(lang):
+        summary = build_summary(resident, today, limits)
+        return render_template(
+            "summary/pdf.html",
+            summary=summary,
+            lang=lang,
+            pdf=True,
+            light_words=light_words,
+            font_dir=str(font_dir()),
+            css_string=css_string,
+            page_counter=page_counter_css(),
+        )
+
+
+def state_key(html: str) -> str:
+    return hashlib.sha256(f"{RENDERER}\n{html}".encode()).hexdigest()
+
+
+def render_pdf(html: str) -> bytes:
+    """One HTML string as a PDF, whatever its length (the bench uses this too)."""
+    return _write(_layout(html))
+
+
+def _layout(html: str) -> weasyprint.Document:
+    fonts = weasyprint.text.fonts.FontConfiguration()
+    document = weasyprint.HTML(string=html, base_url=str(font_dir()))
+    return document.render(font_config=fonts, pdf_variant=PDF_VARIANT, pdf_tags=True)
+
+
+def _write(document: weasyprint.Document) -> bytes:
+    data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    assert data is not None
+    return bytes(data)
+
+
+def render_summary_pdf(resident: Resident, today: date, first_html: str | None = None) -> bytes:
+    """The summary on at most MAX_PAGES pages: shorter lists (counted, not lost) until it fits.
+    A usual dossier fits at the first try; only very full ones are laid out more than once."""
+    document = None
+    for i, limits in enumerate(LIMITS):
+        html = first_html if i == 0 and first_html else pdf_html(resident, today, limits)
+        document = _layout(html)
+        if len(document.pages) <= MAX_PAGES:
+            break
+    assert document is not None
+    return _write(document)
+
+
+# --- cache --------------------------------------------------------------------------------------
+
+
+def _cache_dir() -> Path:
+    directory = Path(current_app.config["SUMMARY_CACHE_DIR"])
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return directory
+
+
+def _fresh(path: Path, max_age: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime < max_age
+    except FileNotFoundError:
+        return False
+
+
+def cached_pdf(key: str) -> bytes | None:
+    path = _cache_dir() / f"{key}.pdf"
+    if not _fresh(path, current_app.config["SUMMARY_CACHE_SECONDS"]):
+        return None
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:  # pruned between the check and the read
+        return None
+
+
+def store_pdf(key: str, data: bytes) -> None:
+    directory = _cache_dir()
+    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")  # mkstemp makes it 0600
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, directory / f"{key}.pdf")
+    (directory / f"{key}.queued").unlink(missing_ok=True)
+    prune_cache()
+
+
+def prune_cache() -> None:
+    """Old summaries are personal data nobody needs any more."""
+    max_age = current_app.config["SUMMARY_CACHE_SECONDS"]
+    for path in _cache_dir().iterdir():
+        if not _fresh(path, max_age):
+            path.unlink(missing_ok=True)
+
+
+def _queue_state(key: str) -> str:
+    """'none', 'waiting' (queued, within the job timeout) or 'lost' (queued too long ago)."""
+    marker = _cache_dir() / f"{key}.queued"
+    if not marker.exists():
+        return "none"
+    if _fresh(marker, current_app.config["SUMMARY_JOB_TIMEOUT_SECONDS"]):
+        return "waiting"
+    return "lost"
+
+
+def _mark_queued(key: str) -> None:
+    (_cache_dir() / f"{key}.queued").touch(mode=0o600)
+
+
+# --- inline or queued ---------------------------------------------------------------------------
+
+
+def expected_seconds(html_chars: int) -> float | None:
+    """Seconds this process expects a render to take, from its recent renders (None: no data)."""
+    if not _timings:
+        return None
+    per_char = statistics.median(seconds / max(chars, 1) for chars, seconds in _timings)
+    return per_char * html_chars
+
+
+def render_and_store(resident: Resident, today: date, html: str, key: str) -> bytes:
+    started = time.perf_counter()
+    data = render_summary_pdf(resident, today, html)
+    _timings.append((len(html), time.perf_counter() - started))
+    store_pdf(key, data)
+    return data
+
+
+def _should_queue(html_chars: int) -> bool:
+    budget = float(current_app.config["SUMMARY_INLINE_BUDGET_SECONDS"])
+    if budget <= 0:
+        return True
+    expected = expected_seconds(html_chars)
+    return expected is not None and expected > budget
+
+
+def _enqueue(resident_id: int, key: str) -> bool:
+    try:
+        from jobs import enqueue
+
+        enqueue("jobs.summary.render_summary", resident_id)
+    except Exception:  # no jobs door yet, or Redis down: the caller renders inline
+        log.warning("summary render could not be queued; rendering inline", exc_info=True)
+        return False
+    _mark_queued(key)
+    return True
+
+
+def request_pdf(viewer: Viewer, resident: Resident, today: date) -> PdfReady | PdfPending:
+    """The PDF for this viewer: from the cache, rendered now, or queued (PdfPending)."""
+    authorise(viewer, resident, "pdf")
+    return _ready_or_pending(resident, today)
+
+
+def pdf_status(viewer: Viewer, resident: Resident, today: date) -> PdfReady | PdfPending:
+    """What the polling page asks: like request_pdf, but not an access-log entry (it only looks
+    whether the file is there; the download itself is logged)."""
+    if not may_print(viewer, resident):
+        authorise(viewer, resident, "pdf-status")  # raises SummaryForbidden
+    return _ready_or_pending(resident, today)
+
+
+def _ready_or_pending(resident: Resident, today: date) -> PdfReady | PdfPending:
+    html = pdf_html(resident, today)
+    key = state_key(html)
+    filename = pdf_filename(today)
+    data = cached_pdf(key)
+    if data is not None:
+        return PdfReady(data, filename)
+    queue_state = _queue_state(key)
+    if queue_state == "waiting":
+        return PdfPending(key)
+    # A lost job (no worker, or it failed) is not queued again: this request renders it.
+    if queue_state == "none" and _should_queue(len(html)) and _enqueue(resident.id, key):
+        return PdfPending(key)
+    return PdfReady(render_and_store(resident, today, html, key), filename)
+
+
+def render_for_cache(resident: Resident, today: date) -> str:
+    """What the worker runs: render into the cache (unless it is there already). Returns the key."""
+    html = pdf_html(resident, today)
+    key = state_key(html)
+    if cached_pdf(key) is None:
+        render_and_store(resident, today, html, key)
+    return key

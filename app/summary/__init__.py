@@ -1,0 +1,1 @@
+"""The printable summary: HTML print view and accessible PDF of the resident's overview."""

@@ -1,0 +1,71 @@
+"""The printable summary for the logged-in resident: /overzicht/print and /overzicht.pdf.
+
+No id in any URL: a resident only ever gets their own summary. Staff routes (dossier view,
+assisted mode) will call the same services with Viewer.for_staff(staff) and the dossier's resident.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app import clock
+from app.auth.guards import resident_required
+from app.htmx import is_htmx, render_page
+from app.services.overview import light_words
+from app.services.summary import SummaryForbidden, Viewer, summary_for
+from app.services.summary_pdf import PdfReady, pdf_status, request_pdf
+
+bp = Blueprint("summary", __name__)
+
+
+def _private(response: Response) -> Response:
+    # Personal data: never in a shared cache, and not kept by the browser's cache either.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/overzicht/print")
+@resident_required
+def print_view() -> Response:
+    try:
+        summary = summary_for(Viewer.for_resident(current_user), current_user, clock.today())
+    except (SummaryForbidden, LookupError):
+        abort(404)
+    html = render_template(
+        "summary/print.html", summary=summary, light_words=light_words, pdf=False
+    )
+    return _private(make_response(html))
+
+
+@bp.get("/overzicht.pdf")
+@resident_required
+def pdf() -> Response:
+    try:
+        result = request_pdf(Viewer.for_resident(current_user), current_user, clock.today())
+    except (SummaryForbidden, LookupError):
+        abort(404)
+    if not isinstance(result, PdfReady):
+        return redirect(url_for("summary.pdf_waiting"), 303)
+    response = make_response(result.data)
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return _private(response)
+
+
+@bp.get("/overzicht/pdf-wordt-gemaakt")
+@resident_required
+def pdf_waiting() -> Response:
+    try:
+        status = pdf_status(Viewer.for_resident(current_user), current_user, clock.today())
+    except (SummaryForbidden, LookupError):
+        abort(404)
+    ready = isinstance(status, PdfReady)
+    if is_htmx() and not ready:
+        # 204: htmx swaps nothing and keeps polling; the screen reader hears nothing new.
+        nothing_new = make_response("", 204)
+        nothing_new.vary.add("HX-Request")
+        return _private(nothing_new)
+    page = render_page("summary/waiting.html", "summary/_waiting_status.html", ready=ready)
+    return _private(page)

@@ -1,0 +1,19 @@
+"""Render a resident's printable summary into the cache when it is too slow for the request."""
+
+from __future__ import annotations
+
+from app import clock
+from app.extensions import db
+from app.models import Resident
+from jobs import app_job
+
+
+@app_job
+def render_summary(resident_id: int) -> str | None:
+    """Returns the cache key of the rendered PDF, or None when there is nothing to render."""
+    from app.services.summary_pdf import render_for_cache
+
+    resident = db.session.get(Resident, resident_id)
+    if resident is None or resident.dossier is None:
+        return None
+    return render_for_cache(resident, clock.today())

@@ -1,0 +1,67 @@
+"""Fixtures for the printable summary: a private cache directory per test, residents by BSN,
+and helpers that read a PDF the way a resident's software would (pypdf, pdftotext, pdffonts)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from pypdf import PdfReader
+
+from app.models import Resident
+from app.services.accounts import resident_for_bsn
+
+
+@pytest.fixture(autouse=True)
+def summary_cache(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
+    cache = tmp_path / "summary-cache"
+    if "app" not in request.fixturenames:
+        yield cache
+        return
+    app: Flask = request.getfixturevalue("app")
+    old = app.config["SUMMARY_CACHE_DIR"], app.config["SUMMARY_INLINE_BUDGET_SECONDS"]
+    app.config["SUMMARY_CACHE_DIR"] = str(cache)
+    app.config["SUMMARY_INLINE_BUDGET_SECONDS"] = 1.0
+    yield cache
+    app.config["SUMMARY_CACHE_DIR"], app.config["SUMMARY_INLINE_BUDGET_SECONDS"] = old
+
+
+@pytest.fixture(autouse=True)
+def fresh_timings() -> Iterator[None]:
+    # Render times measured by one test must not steer the inline/queued choice of the next.
+    from app.services import summary_pdf
+
+    summary_pdf._timings.clear()
+    yield
+    summary_pdf._timings.clear()
+
+
+def resident(bsn: str) -> Resident:
+    found = resident_for_bsn(bsn)
+    assert found is not None, bsn
+    return found
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    """The text as pdftotext (poppler) extracts it, whitespace collapsed."""
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return " ".join(out.split())
+
+
+def pdf_fonts(data: bytes, tmp_path: Path) -> list[list[str]]:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    return [line.split() for line in out.splitlines()[2:] if line.strip()]
+
+
+def reader(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))

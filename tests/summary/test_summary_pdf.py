@@ -1,0 +1,169 @@
+"""The summary PDF for every demo resident: parses, tagged (PDF/UA-1), language and title set,
+real text with the expected content, DejaVu embedded, at most two A4 pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from app import clock
+from app.extensions import db
+from app.models import Holder, TaskKind
+from app.services.demo import DEMO_RESIDENTS
+from app.services.summary import Viewer
+from app.services.summary_pdf import PdfReady, pdf_filename, request_pdf
+from app.services.tasks import add_task
+from app.services.timeline import Actor
+from tests.summary.conftest import pdf_fonts, pdf_text, reader, resident
+
+RED, OVERDUE, ORANGE, GREEN, LONG = (r.bsn for r in DEMO_RESIDENTS)
+DUTCH_LONG_DATE = (
+    r"(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag) \d{1,2} "
+    r"(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+    r"november|december)"
+)
+A4 = (595, 842)  # points, rounded
+
+
+def make_pdf(bsn: str) -> bytes:
+    who = resident(bsn)
+    result = request_pdf(Viewer.for_resident(who), who, clock.today())
+    assert isinstance(result, PdfReady)
+    assert result.filename == pdf_filename(clock.today())
+    return result.data
+
+
+@pytest.mark.parametrize("demo", DEMO_RESIDENTS, ids=lambda d: d.first_name)
+def test_pdf_is_accessible_and_short(app: Flask, seeded: None, tmp_path: Path, demo) -> None:  # type: ignore[no-untyped-def]
+    data = make_pdf(demo.bsn)
+    pdf = reader(data)
+    root = pdf.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]), "tagged"
+    assert "/StructTreeRoot" in root, "has a structure tree"
+    assert root["/Lang"] == "nl"
+    name = f"{demo.first_name} {demo.last_name}"
+    assert pdf.metadata is not None and name in str(pdf.metadata.title)
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b"pdfuaid:part" in xmp, "PDF/UA identification in the XMP metadata"
+    assert 1 <= len(pdf.pages) <= 2, f"{len(pdf.pages)} pages"
+    for page in pdf.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == A4
+    text = pdf_text(data, tmp_path)
+    assert name in text
+    assert f"{clock.today().year}" in text, "the date made, with the year"
+    assert "Mijn Overzicht" in text
+    assert "Gemeente Rijnstad" in text or "Schuldhulpverlening Rijnstreek" in text
+    assert "maandag tot en met vrijdag, 9.00 tot 17.00 uur" in text, "opening hours"
+    assert "DigiD" in text, "how to use Mijn Overzicht"
+    fonts = pdf_fonts(data, tmp_path)
+    assert fonts and all("DejaVu" in f[0] for f in fonts), fonts
+    assert all(f[-5] == "yes" for f in fonts), f"every font embedded: {fonts}"
+
+
+def test_red_pdf_says_what_to_do_with_long_dates(app: Flask, seeded: None, tmp_path: Path) -> None:
+    text = pdf_text(make_pdf(RED), tmp_path)
+    assert "Actie nodig van u" in text and "Wij zijn bezig" in text and "Klaar" in text
+    assert "Uw dossier is rood: u moet 2 dingen doen." in text
+    assert "Uitkeringsspecificatie van oktober sturen" in text
+    assert "Bankafschrift van november sturen" in text
+    assert re.search(DUTCH_LONG_DATE, text), text
+    assert "Uw huurcontract bekijken" in text, "what the organisations are doing"
+    assert "info@schuldhulp-rijnstreek.example.nl" in text
+    assert "0172 46 59 00" in text
+    assert "No appointments are planned." in text or "Er zijn geen afspraken" in text
+    assert "Groene Hart Wonen" not in text, "only the organisations in this dossier"
+
+
+def test_overdue_pdf_says_late_in_words(app: Flask, seeded: None, tmp_path: Path) -> None:
+    text = pdf_text(make_pdf(OVERDUE), tmp_path)
+    assert "Bankafschrift van september sturen" in text
+    assert re.search(r"(Te laat|Late)", text)
+
+
+def test_long_history_still_fits(app: Flask, seeded: None, tmp_path: Path) -> None:
+    data = make_pdf(LONG)
+    assert len(reader(data).pages) <= 2
+    text = pdf_text(data, tmp_path)
+    assert "Uitkeringsspecificatie van november sturen" in text
+    assert "Uitkeringsspecificatie van oktober sturen" not in text, "done items are not listed"
+
+
+def test_english_resident_gets_english(app: Flask, seeded: None, tmp_path: Path) -> None:
+    who = resident(RED)
+    who.language = "en"
+    db.session.commit()
+    data = make_pdf(RED)
+    assert reader(data).trailer["/Root"]["/Lang"] == "en"
+    text = pdf_text(data, tmp_path)
+    assert "What you need to do" in text
+    assert "Action needed from you" in text
+    assert re.search(
+        r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} "
+        r"[A-Z][a-z]+",
+        text,
+    ), "English long dates"
+
+
+def test_appointments_are_listed(app: Flask, seeded: None, tmp_path: Path) -> None:
+    who = resident(GREEN)
+    assert who.dossier is not None
+    org = who.dossier.organisations[0]
+    when = clock.today() + timedelta(days=3)
+    add_task(
+        who.dossier,
+        kind=TaskKind.APPOINTMENT,
+        holder=Holder.ORGANISATION,
+        organisation=org,
+        title="Gesprek over uw budget",
+        due_date=when,
+        actor=Actor.system(org),
+    )
+    db.session.commit()
+    text = pdf_text(make_pdf(GREEN), tmp_path)
+    assert "Gesprek over uw budget" in text
+    assert re.search(DUTCH_LONG_DATE, text)
+    assert org.phone in text
+
+
+def test_a_very_full_dossier_stays_on_two_pages(app: Flask, seeded: None, tmp_path: Path) -> None:
+    who = resident(OVERDUE)
+    assert who.dossier is not None
+    orgs = who.dossier.organisations
+    today = clock.today()
+    for i in range(9):
+        add_task(
+            who.dossier,
+            kind=TaskKind.DOCUMENT,
+            holder=Holder.RESIDENT,
+            organisation=orgs[i % 3],
+            due_date=today + timedelta(days=i),
+            title=f"Een heel lang document met een lange naam nummer {i} sturen",
+            actor=Actor.system(orgs[0]),
+        )
+        add_task(
+            who.dossier,
+            kind=TaskKind.STEP,
+            holder=Holder.ORGANISATION,
+            organisation=orgs[i % 3],
+            due_date=today + timedelta(days=i),
+            title=f"Uw aanvraag nummer {i} bekijken",
+            actor=Actor.system(orgs[0]),
+        )
+        add_task(
+            who.dossier,
+            kind=TaskKind.APPOINTMENT,
+            holder=Holder.RESIDENT,
+            organisation=orgs[i % 3],
+            due_date=today + timedelta(days=i + 1),
+            title=f"Afspraak nummer {i}",
+            actor=Actor.system(orgs[0]),
+        )
+    db.session.commit()
+    data = make_pdf(OVERDUE)
+    assert len(reader(data).pages) <= 2
+    text = pdf_text(data, tmp_path)
+    assert re.search(r"(And|En) \d+ (more|meer)", text), "what did not fit is counted"
