@@ -84,3 +84,18 @@ def resident_client(
     response = login_as(client, DEMO_RESIDENTS[0].bsn)
     assert response.status_code == 200, response.status_code
     yield client
+
+
+def acs_params(to_acs: TestResponse) -> dict[str, str]:
+    """SAMLart and RelayState from the test IdP's redirect to the ACS."""
+    from urllib.parse import parse_qs
+
+    assert to_acs.status_code in (302, 303), to_acs.status_code
+    query = parse_qs(urlsplit(to_acs.headers["Location"]).query)
+    return {key: values[0] for key, values in query.items()}
+
+
+def is_logged_in(client: FlaskClient) -> bool:
+    """True when GET / shows the overview instead of sending the browser to /inloggen."""
+    response = client.get("/")
+    return response.status_code == 200
