@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from app.digid.logs import redact
 from app.digid.relay import safe_local_path
 from app.digid.sp import LoginFailed, NotConfigured, finish_login, sp_metadata_xml, start_login
 from app.errors import render_error
@@ -65,8 +66,8 @@ def acs() -> ResponseReturnValue:
         log.error("DigiD login unavailable: %s", exc)
         end_session()
         return render_error(503, _("Logging in with DigiD does not work right now"))
-    except Exception:
-        log.exception("DigiD login failed unexpectedly")
+    except Exception as exc:  # never a 500 for a login; the message is redacted (no BSN)
+        log.error("DigiD login failed unexpectedly: %s: %s", type(exc).__name__, redact(exc))
         end_session()
         return _failure_page("error")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, session
 from lxml import etree
 from saml2 import BINDING_HTTP_ARTIFACT, BINDING_HTTP_REDIRECT, samlp
 from saml2.client import Saml2Client
@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 BSN_SECTOR = "s00000000"
 OUTSTANDING_MINUTES = 15
 MAX_ARTIFACT_LENGTH = 200
+# The session key holding the ids of the logins this browser started (at most MAX_PENDING).
+SESSION_KEY = "digid_requests"
+MAX_PENDING = 5
 NS = {
     "soap": "http://schemas.xmlsoap.org/soap/envelope/",
     "samlp": "urn:oasis:names:tc:SAML:2.0:protocol",
@@ -239,6 +242,8 @@ def start_login(next_path: str | None) -> str:
         )
     )
     db.session.commit()
+    # Bind the request to this browser, so nobody can log a victim in with their own artifact.
+    session[SESSION_KEY] = [*session.get(SESSION_KEY, [])[-(MAX_PENDING - 1) :], req_id]
     return str(dict(info["headers"])["Location"])
 
 
@@ -304,14 +309,23 @@ def finish_login(samlart: str | None, relay_state: str | None, remote_addr: str)
     except Exception as exc:
         status_kind = _status_kind(response_el)
         if status_kind:
-            _consume(outstanding)
+            _consume(outstanding.request_id if outstanding else None)
             raise LoginFailed(status_kind, f"IdP status {type(exc).__name__}") from None
         raise LoginFailed(
             "error", f"Response rejected: {type(exc).__name__}: {redact(exc)}"
         ) from None
     if resp is None or resp.assertion is None or outstanding is None:
         raise LoginFailed("error", "no usable assertion")
-    return _own_checks(ent, resp, outstanding, next_path)
+    request_id = outstanding.request_id
+    if request_id not in session.get(SESSION_KEY, []):
+        _consume(request_id)
+        raise LoginFailed("error", "login was not started in this browser")
+    try:
+        return _own_checks(ent, resp, outstanding, next_path)
+    except LoginFailed:
+        db.session.rollback()
+        _consume(request_id)
+        raise
 
 
 def _artifact_response_element(content: bytes) -> Any:
@@ -347,12 +361,11 @@ def _status_kind(response_el: Any) -> str | None:
     return None
 
 
-def _consume(outstanding: SamlOutstandingRequest | None) -> None:
-    if outstanding is not None:
+def _consume(request_id: str | None) -> None:
+    """A request that got its answer cannot be answered again, whatever the answer was."""
+    if request_id is not None:
         db.session.execute(
-            db.delete(SamlOutstandingRequest).where(
-                SamlOutstandingRequest.request_id == outstanding.request_id
-            )
+            db.delete(SamlOutstandingRequest).where(SamlOutstandingRequest.request_id == request_id)
         )
         db.session.commit()
 
@@ -370,7 +383,6 @@ def _own_checks(
     except (IndexError, TypeError, AttributeError):
         classref = ""
     if not levels.meets(classref, outstanding.requested_level):
-        _consume(outstanding)
         raise LoginFailed("level", "assertion level below the requested minimum")
     if next_path != outstanding.came_from:
         raise LoginFailed("relay", "RelayState does not belong to this login")

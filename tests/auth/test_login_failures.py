@@ -4,6 +4,7 @@ nobody is logged in afterwards."""
 from __future__ import annotations
 
 import base64
+import logging
 import os
 from hashlib import sha1
 from typing import Any
@@ -16,7 +17,7 @@ from saml2 import samlp
 from werkzeug.test import TestResponse
 
 from app.digid import idp, levels
-from app.digid.sp import NS, entities
+from app.digid.sp import NS, SESSION_KEY, entities
 from app.extensions import db
 from app.models.saml import SamlOutstandingRequest, TestIdpArtifact
 from app.services.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS
@@ -183,7 +184,9 @@ def test_tampered_assertion(client: FlaskClient) -> None:
     assert_refused(acs(client, idp.store_artifact(tampered), relay), client)
 
 
-def test_assertion_replayed_with_a_new_artifact(client: FlaskClient) -> None:
+def test_assertion_replayed_with_a_new_artifact(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
     params = artifact_for(client)
     stored = db.session.get(TestIdpArtifact, params["SAMLart"])
     assert stored is not None
@@ -207,7 +210,20 @@ def test_assertion_replayed_with_a_new_artifact(client: FlaskClient) -> None:
         )
     )
     db.session.commit()
+    with client.session_transaction() as session:
+        session[SESSION_KEY] = [request_id]
     assert_refused(acs(client, idp.store_artifact(response_xml), params["RelayState"]), client)
+    assert "assertion replayed" in caplog.text
+
+
+def test_artifact_from_another_browser(client: FlaskClient, app: Flask) -> None:
+    """Login CSRF: an attacker's own artifact must not log the victim in as the attacker."""
+    attacker = app.test_client()
+    page = start_login(attacker)
+    params = acs_params(choose(attacker, page, JAN.bsn))
+    assert_refused(acs(client, params["SAMLart"], params["RelayState"]), client)
+    # ... and the request is used up, so the attacker cannot use it either.
+    assert acs(attacker, params["SAMLart"], params["RelayState"]).status_code == 400
 
 
 def without_outer_signature(body: bytes) -> bytes:
@@ -275,3 +291,18 @@ def test_failure_ends_an_existing_session(client: FlaskClient) -> None:
     assert login_as(client, JAN.bsn).status_code == 200
     _, relay = pending_login(client)
     assert_refused(acs(client, "garbage", relay), client)
+
+
+def test_no_bsn_in_the_logs(client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    assert login_as(client, JAN.bsn).status_code == 200
+    pending, relay = pending_login(client)
+    xml = idp.login_response(pending, JAN.bsn, levels.MIDDEN, sector="s00000001")
+    assert_refused(acs(client, idp.store_artifact(xml), relay), client)
+    pending, relay = pending_login(client)
+    tampered = idp.login_response(pending, DEMO_RESIDENTS[1].bsn, levels.MIDDEN)
+    tampered = tampered.replace(DEMO_RESIDENTS[1].bsn, JAN.bsn)
+    assert_refused(acs(client, idp.store_artifact(tampered), relay), client)
+    assert "DigiD login failed" in caplog.text
+    assert JAN.bsn not in caplog.text
+    assert DEMO_RESIDENTS[1].bsn not in caplog.text
