@@ -5,6 +5,7 @@ Artifacts live in the database (several gunicorn workers) and work once."""
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from dataclasses import dataclass
@@ -193,8 +194,6 @@ def error_response(pending: Pending, status: str, message: str = "") -> str:
 def store_artifact(response_xml: str) -> str:
     """A DigiD-style artifact (TypeCode 4, index 0, SHA-1 SourceID, 20 random bytes) for this
     response, stored so that any worker can resolve it once."""
-    import base64
-
     source_id = sha1(idp_entity_id(current_app.config).encode()).digest()  # noqa: S324 - SAML spec
     raw = b"\x00\x04" + b"\x00\x00" + source_id + os.urandom(20)
     art = base64.b64encode(raw).decode()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+from datetime import timedelta
 from hashlib import sha1
 from typing import Any
 
@@ -16,6 +17,7 @@ from lxml import etree
 from saml2 import samlp
 from werkzeug.test import TestResponse
 
+from app import clock
 from app.digid import idp, levels
 from app.digid.sp import NS, SESSION_KEY, entities
 from app.extensions import db
@@ -197,10 +199,6 @@ def test_assertion_replayed_with_a_new_artifact(
     assert_refused(acs(client, idp.store_artifact(response_xml), params["RelayState"]), client)
     # ... and so it is by the assertion-id cache, even if the request were still outstanding.
     request_id = response_xml.split('InResponseTo="', 1)[1].split('"', 1)[0]
-    from datetime import timedelta
-
-    from app import clock
-
     db.session.add(
         SamlOutstandingRequest(
             request_id=request_id,
@@ -306,3 +304,14 @@ def test_no_bsn_in_the_logs(client: FlaskClient, caplog: pytest.LogCaptureFixtur
     assert "DigiD login failed" in caplog.text
     assert JAN.bsn not in caplog.text
     assert DEMO_RESIDENTS[1].bsn not in caplog.text
+
+
+def test_expired_artifact(client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    """DigiD answers Success without a Response for an artifact older than 15 minutes."""
+    params = artifact_for(client)
+    stored = db.session.get(TestIdpArtifact, params["SAMLart"])
+    assert stored is not None
+    stored.created_at = clock.now() - timedelta(minutes=16)
+    db.session.commit()
+    assert_refused(acs(client, params["SAMLart"], params["RelayState"]), client)
+    assert "holds 0 Responses" in caplog.text
