@@ -316,6 +316,10 @@ def finish_login(samlart: str | None, relay_state: str | None, remote_addr: str)
         ) from None
     if resp is None or resp.assertion is None or outstanding is None:
         raise LoginFailed("error", "no usable assertion")
+    # Exactly one plain assertion: nothing for a signature-wrapping attack to hide behind.
+    assertions = response_el.xpath("saml:Assertion", namespaces=NS)
+    if len(assertions) != 1 or response_el.xpath("saml:EncryptedAssertion", namespaces=NS):
+        raise LoginFailed("error", "Response does not hold exactly one Assertion")
     request_id = outstanding.request_id
     if request_id not in session.get(SESSION_KEY, []):
         _consume(request_id)

@@ -27,6 +27,7 @@ from tests.digid import acs_params, choose, idp_form, is_logged_in, login_as, st
 from tests.html import check_page, text_of
 
 JAN = DEMO_RESIDENTS[0]
+DS = "http://www.w3.org/2000/09/xmldsig#"
 
 pytestmark = pytest.mark.usefixtures("seeded", "live_server")
 
@@ -315,3 +316,23 @@ def test_expired_artifact(client: FlaskClient, caplog: pytest.LogCaptureFixture)
     db.session.commit()
     assert_refused(acs(client, params["SAMLart"], params["RelayState"]), client)
     assert "holds 0 Responses" in caplog.text
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_wrapped_second_assertion(client: FlaskClient, where: str) -> None:
+    """Signature wrapping: an unsigned copy with another BSN next to the signed assertion."""
+    pending, relay = pending_login(client)
+    root = etree.fromstring(idp.login_response(pending, JAN.bsn, levels.MIDDEN).encode())
+    (signed,) = root.xpath("saml:Assertion", namespaces=NS)
+    forged = etree.fromstring(etree.tostring(signed))
+    for signature in forged.xpath("ds:Signature", namespaces={"ds": DS}):
+        forged.remove(signature)
+    forged.set("ID", "id-forged")
+    for name_id in forged.iter(f"{{{NS['saml']}}}NameID"):
+        name_id.text = f"s00000000:{DEMO_RESIDENTS[1].bsn}"
+    if where == "before":
+        signed.addprevious(forged)
+    else:
+        signed.addnext(forged)
+    art = idp.store_artifact(etree.tostring(root).decode())
+    assert_refused(acs(client, art, relay), client)
