@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -13,6 +13,7 @@ from app.digid.logs import redact
 from app.digid.relay import safe_local_path
 from app.digid.sp import LoginFailed, NotConfigured, finish_login, sp_metadata_xml, start_login
 from app.errors import render_error
+from app.extensions import db
 from app.services.accounts import end_session, resident_for_bsn, start_resident_session
 
 bp = Blueprint("auth", __name__)
@@ -60,25 +61,34 @@ def acs() -> ResponseReturnValue:
         )
     except LoginFailed as failed:
         log.warning("DigiD login failed (%s): %s", failed.kind, failed.reason)
-        end_session()
+        _not_logged_in()
         return _failure_page(failed.kind)
     except NotConfigured as exc:
         log.error("DigiD login unavailable: %s", exc)
-        end_session()
+        _not_logged_in()
         return render_error(503, _("Logging in with DigiD does not work right now"))
     except Exception as exc:  # never a 500 for a login; the message is redacted (no BSN)
         log.error("DigiD login failed unexpectedly: %s: %s", type(exc).__name__, redact(exc))
-        end_session()
+        db.session.rollback()
+        _not_logged_in()
         return _failure_page("error")
 
     resident = resident_for_bsn(result.bsn)
     if resident is None:
         log.info("DigiD login without a dossier")
-        end_session()
+        _not_logged_in()
         return render_template("auth/no_dossier.html"), 200
     start_resident_session(resident)
     log.info("DigiD login for resident %s at level %s", resident.id, result.level)
     return redirect(result.next_path, 303)
+
+
+def _not_logged_in() -> None:
+    """End any session after a failed login, but keep the chosen language."""
+    lang = session.get("lang")
+    end_session()
+    if lang:
+        session["lang"] = lang
 
 
 def _failure_page(kind: str) -> ResponseReturnValue:
