@@ -59,8 +59,10 @@ def test_pdf_is_accessible_and_short(app: Flask, seeded: None, tmp_path: Path, d
     assert "Gemeente Rijnstad" in text or "Schuldhulpverlening Rijnstreek" in text
     assert "maandag tot en met vrijdag, 9.00 tot 17.00 uur" in text, "opening hours"
     assert "DigiD" in text, "how to use Mijn Overzicht"
+    assert f"Page 1 of {len(pdf.pages)}" in text or f"Pagina 1 van {len(pdf.pages)}" in text
+    assert name in text.split("Page 1 of")[-1] or name in text.split("Pagina 1 van")[-1]
     fonts = pdf_fonts(data, tmp_path)
-    assert fonts and all("DejaVu" in f[0] for f in fonts), fonts
+    assert fonts and all("DejaVu-Sans" in f[0] for f in fonts), f"the stylesheet's font: {fonts}"
     assert all(f[-5] == "yes" for f in fonts), f"every font embedded: {fonts}"
 
 
@@ -167,3 +169,23 @@ def test_a_very_full_dossier_stays_on_two_pages(app: Flask, seeded: None, tmp_pa
     assert len(reader(data).pages) <= 2
     text = pdf_text(data, tmp_path)
     assert re.search(r"(And|En) \d+ (more|meer)", text), "what did not fit is counted"
+
+
+def font_sizes(data: bytes) -> dict[str, float]:
+    """Each text run of the first page with its size in points, as a PDF reader sees it."""
+    sizes: dict[str, float] = {}
+
+    def visit(text, cm, tm, font_dict, font_size) -> None:  # type: ignore[no-untyped-def]
+        if text.strip():
+            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            sizes[text.strip()] = round(font_size * scale, 1)
+
+    reader(data).pages[0].extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_large_print(app: Flask, seeded: None) -> None:
+    sizes = font_sizes(make_pdf(RED))
+    body = [v for k, v in sizes.items() if "Uitkeringsspecificatie" in k or "Voor " in k]
+    assert body and min(body) >= 14, sizes
+    assert min(sizes.values()) >= 12, "even the page footer is at least 12 pt"

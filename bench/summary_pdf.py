@@ -1,0 +1,153 @@
+"""Benchmark: the printable summary PDF against WeasyPrint's own floor.
+
+For every demo resident (including the one with 200+ timeline events) it times a full, uncached
+summary render (database reads, HTML, layout, tagged PDF/UA with embedded fonts) and, in the same
+run, WeasyPrint rendering a one-line page. Budgets: summary ≤ 3× the one-line page and ≤ 0.5 s.
+Prints the figures and PASS/FAIL; exits 1 on FAIL. Writes the PDFs (and, with poppler's pdftoppm
+installed, PNGs of each page to look at) to bench/out/summary/.
+
+    .venv/bin/python bench/summary_pdf.py [--runs 9]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+MAX_RATIO = 3.0
+MAX_SECONDS = 0.5
+ONE_LINE = (
+    '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Eén regel</title></head>'
+    "<body><p>Dit is één regel tekst.</p></body></html>"
+)
+
+
+def median_seconds(func: Callable[[], object], runs: int) -> float:
+    func()  # warm: fonts, template compilation, first database round trip
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def paired_medians(
+    a: Callable[[], object], b: Callable[[], object], runs: int
+) -> tuple[float, float]:
+    """Medians of a and b timed alternately, so a busy machine slows both alike."""
+    a()
+    b()
+    times_a, times_b = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        a()
+        times_a.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        b()
+        times_b.append(time.perf_counter() - started)
+    return statistics.median(times_a), statistics.median(times_b)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+
+    os.environ.setdefault("MIJN_CONFIG", "test")
+    import weasyprint
+    from pypdf import PdfReader
+
+    from app import clock, create_app
+    from app.config import TestConfig
+    from app.extensions import db
+    from app.services.accounts import resident_for_bsn
+    from app.services.demo import DEMO_RESIDENTS, seed_demo
+    from app.services.summary_pdf import _layout, _write, pdf_html, render_summary_pdf
+
+    workdir = Path(tempfile.mkdtemp(prefix="summary-bench-"))
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{workdir / 'bench.sqlite'}",
+        SUMMARY_CACHE_DIR=str(workdir / "cache"),
+    )
+    out = ROOT / "bench" / "out" / "summary"
+    shutil.rmtree(out, ignore_errors=True)  # no page images left over from a longer summary
+    out.mkdir(parents=True)
+    failed = False
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        seed_demo()
+        today = clock.today()
+
+        def one_line() -> bytes:
+            return bytes(weasyprint.HTML(string=ONE_LINE).write_pdf() or b"")
+
+        print(
+            f"WeasyPrint {weasyprint.__version__}, medians of {args.runs} runs, each summary "
+            "run paired with a one-line page run"
+        )
+        print(
+            f"{'resident':<26}{'summary ms':>11}{'one-line ms':>12}{'ratio':>8}{'pages':>7}  result"
+        )
+        for demo in DEMO_RESIDENTS:
+            resident = resident_for_bsn(demo.bsn)
+            assert resident is not None
+
+            def summary(resident=resident) -> bytes:  # type: ignore[no-untyped-def]
+                # Not through the cache: every run reads the database and renders again.
+                return render_summary_pdf(resident, today)
+
+            floor, seconds = paired_medians(one_line, summary, args.runs)
+            ratio = seconds / floor
+            data = summary()
+            pages = len(PdfReader(io.BytesIO(data)).pages)
+            path = out / f"{demo.first_name.lower()}.pdf"
+            path.write_bytes(data)
+            ok = ratio <= MAX_RATIO and seconds <= MAX_SECONDS
+            failed = failed or not ok
+            name = f"{demo.first_name} {demo.last_name}"
+            print(
+                f"{name:<26}{seconds * 1000:>11.1f}{floor * 1000:>12.1f}{ratio:>7.1f}×{pages:>7}  "
+                f"{'PASS' if ok else 'FAIL'}"
+            )
+            if shutil.which("pdftoppm"):
+                subprocess.run(
+                    ["pdftoppm", "-r", "60", "-png", str(path), str(out / demo.first_name.lower())],
+                    check=True,
+                )
+        # Where the time goes, for the first resident: our part is building the HTML.
+        first = resident_for_bsn(DEMO_RESIDENTS[0].bsn)
+        assert first is not None
+        html = pdf_html(first, today)
+        build = median_seconds(lambda: pdf_html(first, today), args.runs)
+        layout = median_seconds(lambda: _layout(html), args.runs)
+        document = _layout(html)
+        write = median_seconds(lambda: _write(document), args.runs)
+        print(
+            f"{DEMO_RESIDENTS[0].first_name}: build HTML (database, template) {build * 1000:.1f} ms"
+            f", WeasyPrint layout {layout * 1000:.1f} ms, write tagged PDF {write * 1000:.1f} ms"
+        )
+    shutil.rmtree(workdir, ignore_errors=True)
+    print(
+        f"budget: ≤ {MAX_RATIO:g}× the one-line page and ≤ {MAX_SECONDS:g} s → "
+        f"{'FAIL' if failed else 'PASS'}"
+    )
+    print(f"PDFs and page images: {out.relative_to(ROOT)}/")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
