@@ -336,3 +336,36 @@ def test_wrapped_second_assertion(client: FlaskClient, where: str) -> None:
         signed.addnext(forged)
     art = idp.store_artifact(etree.tostring(root).decode())
     assert_refused(acs(client, art, relay), client)
+
+
+def test_artifact_response_for_another_resolve(
+    client: FlaskClient,
+    app: Flask,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Correctly signed by the IdP, but an answer to another ArtifactResolve."""
+    pending, relay = pending_login(client)
+    inner = idp.login_response(pending, JAN.bsn, levels.MIDDEN).split("?>", 1)[-1]
+    answer = idp._soap(
+        idp._signed_artifact_response("id-other", (samlp.STATUS_SUCCESS, None), inner)
+    )
+    art = idp.store_artifact("unused")
+
+    def send(*args: Any, **kwargs: Any) -> FakeSoapAnswer:
+        return FakeSoapAnswer(answer.encode())
+
+    monkeypatch.setattr(entities(app).client, "send_using_soap", send)
+    assert_refused(acs(client, art, relay), client)
+    assert "InResponseTo does not match" in caplog.text
+
+
+def test_unexpected_error_is_not_a_500(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("something odd")
+
+    monkeypatch.setattr("app.auth.routes.finish_login", broken)
+    _, relay = pending_login(client)
+    assert_refused(acs(client, "x", relay), client)
