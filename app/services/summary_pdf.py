@@ -32,7 +32,15 @@ from markupsafe import Markup
 
 from app.models import Resident
 from app.services.overview import light_words
-from app.services.summary import LIMITS, Limits, Viewer, authorise, build_summary, may_print
+from app.services.summary import (
+    LIMITS,
+    Limits,
+    SummaryForbidden,
+    Viewer,
+    authorise,
+    build_summary,
+    may_print,
+)
 
 log = logging.getLogger(__name__)
 
@@ -280,7 +288,7 @@ def pdf_status(viewer: Viewer, resident: Resident, today: date) -> PdfReady | Pd
     """What the polling page asks: like request_pdf, but not an access-log entry (it only looks
     whether the file is there; the download itself is logged)."""
     if not may_print(viewer, resident):
-        authorise(viewer, resident, "pdf-status")  # raises SummaryForbidden
+        raise SummaryForbidden(f"viewer {viewer.kind}:{viewer.id} may not print this summary")
     return _ready_or_pending(resident, today)
 
 

@@ -116,5 +116,7 @@ def test_queued_pdf_has_a_polling_page(as_resident, app: Flask, rq_queue: Queue)
     fragment = check_page(ready.data, partial=True) if b"<h1" in ready.data else None
     assert fragment is None, "the fragment is only the status"
     assert b'href="/overzicht.pdf"' in ready.data and b"hx-trigger" not in ready.data
+    full = check_page(client.get("/overzicht/pdf-wordt-gemaakt").data)
+    assert "ready" in text_of(full.h1) or "klaar" in text_of(full.h1)
     pdf = client.get("/overzicht.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"

@@ -47,6 +47,7 @@ def test_pdf_is_accessible_and_short(app: Flask, seeded: None, tmp_path: Path, d
     assert root["/Lang"] == "nl"
     name = f"{demo.first_name} {demo.last_name}"
     assert pdf.metadata is not None and name in str(pdf.metadata.title)
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]), "viewers show the title"
     xmp = root["/Metadata"].get_object().get_data()
     assert b"pdfuaid:part" in xmp, "PDF/UA identification in the XMP metadata"
     assert 1 <= len(pdf.pages) <= 2, f"{len(pdf.pages)} pages"
@@ -189,3 +190,29 @@ def test_large_print(app: Flask, seeded: None) -> None:
     body = [v for k, v in sizes.items() if "Uitkeringsspecificatie" in k or "Voor " in k]
     assert body and min(body) >= 14, sizes
     assert min(sizes.values()) >= 12, "even the page footer is at least 12 pt"
+
+
+def structure(node, found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
+    """(tag, has Alt) of every element in the PDF's structure tree."""
+    node = node.get_object()
+    if hasattr(node, "get") and node.get("/S") is not None:
+        found.append((str(node["/S"]), "/Alt" in node))
+    kids = node.get("/K") if hasattr(node, "get") else None
+    if kids is None:
+        return found
+    for kid in kids if isinstance(kids, list) else [kids]:
+        if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get"):
+            structure(kid, found)
+    return found
+
+
+def test_structure_has_headings_lists_and_described_figures(app: Flask, seeded: None) -> None:
+    root = reader(make_pdf(RED)).trailer["/Root"]
+    tags = structure(root["/StructTreeRoot"], [])
+    names = [t for t, _ in tags]
+    assert names.count("/H1") == 1
+    assert names.count("/H2") >= 5
+    assert "/L" in names and "/LI" in names
+    figures = [alt for t, alt in tags if t == "/Figure"]
+    assert len(figures) == 3, "the three dots"
+    assert all(figures), "each dot has an Alt text"
