@@ -111,6 +111,7 @@ class Appointment:
     phone: str
     when: str | None
     due_date: date | None
+    past: bool
     for_resident: bool
 
 
@@ -159,7 +160,7 @@ def _capped(items: list[T], limit: int) -> tuple[list[T], int]:
     return items[:limit], max(0, len(items) - limit)
 
 
-def _appointment(item: Item) -> Appointment:
+def _appointment(item: Item, today: date) -> Appointment:
     org = item.task.organisation
     return Appointment(
         title=item.title,
@@ -167,6 +168,7 @@ def _appointment(item: Item) -> Appointment:
         phone=org.phone,
         when=item.due,
         due_date=item.task.due_date,
+        past=item.task.due_date is not None and item.task.due_date < today,
         for_resident=item.task.holder is Holder.RESIDENT,
     )
 
@@ -180,7 +182,7 @@ def summary_for(viewer: Viewer, resident: Resident, today: date, what: str = "pr
 def build_summary(resident: Resident, today: date, limits: Limits = LIMITS[0]) -> Summary:
     overview = build_overview(resident, today, news_count=0)
     items = overview.for_resident + overview.for_organisations
-    appointments = [_appointment(i) for i in items if i.task.kind is TaskKind.APPOINTMENT]
+    appointments = [_appointment(i, today) for i in items if i.task.kind is TaskKind.APPOINTMENT]
 
     def not_appointment(i: Item) -> bool:
         return i.task.kind is not TaskKind.APPOINTMENT

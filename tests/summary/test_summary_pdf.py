@@ -126,10 +126,25 @@ def test_appointments_are_listed(app: Flask, seeded: None, tmp_path: Path) -> No
         actor=Actor.system(org),
     )
     db.session.commit()
+    add_task(
+        who.dossier,
+        kind=TaskKind.APPOINTMENT,
+        holder=Holder.RESIDENT,
+        organisation=org,
+        title="Terugbellen over de huur",
+        due_date=clock.today() - timedelta(days=2),
+        actor=Actor.system(org),
+    )
+    db.session.commit()
     text = pdf_text(make_pdf(GREEN), tmp_path)
     assert "Gesprek over uw budget" in text
     assert re.search(DUTCH_LONG_DATE, text)
     assert org.phone in text
+    assert text.index("Terugbellen over de huur") < text.index("Gesprek over uw budget")
+    assert re.search(
+        r"Terugbellen over de huur.*(This date has passed|Deze datum is voorbij)", text
+    )
+    assert "No appointments are planned." not in text
 
 
 def test_a_very_full_dossier_stays_on_two_pages(app: Flask, seeded: None, tmp_path: Path) -> None:
