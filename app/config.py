@@ -6,6 +6,7 @@ Secrets come only from the environment; demo/test use throwaway values and keys 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +111,8 @@ class Config:
     UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", "5"))
     # Where uploaded files live: outside the web root, under random names.
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
+    # Storage backend for uploads (app.services.storage.BACKENDS); 'local' is the filesystem.
+    UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "local")
     # Hours before an appointment after which it can no longer be moved or cancelled online.
     APPOINTMENT_CHANGE_HOURS = int(os.environ.get("APPOINTMENT_CHANGE_HOURS", "24"))
 
@@ -128,6 +131,8 @@ class TestConfig(DemoConfig):
     TESTING = True
     SECRET_KEY = "test-secret"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    # Uploads of a test run go to a temp folder of their own (tests may point it elsewhere).
+    UPLOAD_DIR = str(Path(tempfile.gettempdir()) / f"mijn-overzicht-test-uploads-{os.getpid()}")
     COMPRESS_REGISTER = False
 
 

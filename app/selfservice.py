@@ -3,14 +3,30 @@ questions, and the request class that streams uploads with a size limit."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
+from werkzeug.wrappers import Response
+
+from app.services.uploads import UploadRequest
 
 
 def init_app(app: Flask) -> None:
+    from app.documents.routes import bp as documents_bp
     from app.timeline.routes import bp as timeline_bp
 
-    for bp in (timeline_bp,):
+    app.request_class = UploadRequest
+    for bp in (timeline_bp, documents_bp):
         app.register_blueprint(bp)
 
     # The resident menu lists only the areas this build has.
     app.jinja_env.globals["nav_endpoints"] = lambda: app.view_functions
+
+    @app.after_request
+    def boosted_url(response: Response) -> Response:
+        # A boosted form whose POST redirected lands here as a GET: show that URL in the bar.
+        if (
+            request.headers.get("HX-Boosted") == "true"
+            and request.method == "GET"
+            and response.status_code == 200
+        ):
+            response.headers.setdefault("HX-Push-Url", request.full_path.rstrip("?"))
+        return response

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2 models, one module per aggregate."""
 
+from app.models.document import Document, DocumentStatus
 from app.models.organisation import Organisation, StaffMember, StaffMembership
 from app.models.resident import Dossier, DossierOrganisation, Resident
 from app.models.saml import SamlOutstandingRequest, SamlSeenAssertion, TestIdpArtifact
@@ -8,6 +9,8 @@ from app.models.timeline import ActorType, TimelineEvent
 
 __all__ = [
     "ActorType",
+    "Document",
+    "DocumentStatus",
     "Dossier",
     "DossierOrganisation",
     "Holder",

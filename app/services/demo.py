@@ -187,4 +187,8 @@ def seed_demo() -> bool:
              title="Uitkeringsspecificatie van november sturen",
              due_date=today + timedelta(days=9), actor=as_bakker, at=days_ago(1))
     db.session.commit()
+
+    from app.services.demo_selfservice import seed_selfservice
+
+    seed_selfservice(now)
     return True

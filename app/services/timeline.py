@@ -21,6 +21,7 @@ EVENT_TEXTS = {
     "document_received": lazy_gettext("Received: %(subject)s. We will check it."),
     "document_approved": lazy_gettext("Approved: %(subject)s"),
     "document_rejected": lazy_gettext("Not approved: %(subject)s"),
+    "document_sent": lazy_gettext("You sent: %(subject)s. We will look at it."),
     "task_added": lazy_gettext("New item: %(subject)s"),
     "task_done": lazy_gettext("Done: %(subject)s"),
     "task_cancelled": lazy_gettext("No longer needed: %(subject)s"),

@@ -1,0 +1,1 @@
+"""Requested documents (bewijsstukken): checklist, upload, re-upload, download."""

@@ -1,0 +1,109 @@
+"""Demo data for the self-service areas: documents in every state, appointment slots, a
+question thread. Called at the end of seed_demo(); the residents' lights stay as they were."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+
+from pypdf import PdfWriter
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+
+from app.extensions import db
+from app.models import (
+    Document,
+    DocumentStatus,
+    Dossier,
+    Resident,
+    StaffMember,
+    Task,
+)
+from app.services.bsn import bsn_hash
+from app.services.documents import review_document, submit_documents
+from app.services.storage import Storage, get_storage
+from app.services.timeline import Actor
+from app.services.uploads import check_file
+
+
+def demo_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _dossier(bsn: str) -> Dossier:
+    resident = db.session.scalar(select(Resident).where(Resident.bsn_hash == bsn_hash(bsn)))
+    assert resident is not None and resident.dossier is not None
+    return resident.dossier
+
+
+def _task(dossier: Dossier, title: str) -> Task:
+    task = db.session.scalar(select(Task).where(Task.dossier_id == dossier.id, Task.title == title))
+    assert task is not None, title
+    return task
+
+
+def _staff(name: str) -> StaffMember:
+    staff = db.session.scalar(select(StaffMember).where(StaffMember.name == name))
+    assert staff is not None
+    return staff
+
+
+def _file(name: str) -> FileStorage:
+    return FileStorage(io.BytesIO(demo_pdf()), filename=name)
+
+
+def _approved_file(dossier: Dossier, task: Task, name: str, storage: Storage) -> None:
+    """A file for an item that is already done (the seed completed it without one)."""
+    saved = storage.save(io.BytesIO(demo_pdf()))
+    at = task.completed_at or task.created_at
+    db.session.add(
+        Document(
+            dossier_id=dossier.id,
+            task_id=task.id,
+            organisation_id=task.organisation_id,
+            filename=name,
+            content_type="application/pdf",
+            size=saved.size,
+            sha256=saved.sha256,
+            storage_key=saved.key,
+            uploaded_at=at - timedelta(hours=2),
+            status=DocumentStatus.APPROVED,
+            reviewed_at=at,
+        )
+    )
+
+
+def seed_documents(now: datetime) -> None:
+    from app.services.demo import DEMO_RESIDENTS
+
+    storage = get_storage()
+    jan = _dossier(DEMO_RESIDENTS[0].bsn)
+    # A file sent and not approved: Jan must send a new one (his item stays red).
+    bank = _task(jan, "Bankafschrift van november sturen")
+    checked, _ = check_file(_file("bankafschrift.pdf"))
+    assert checked is not None
+    (doc,) = submit_documents(
+        jan, bank, [checked], storage, actor=Actor.resident(), at=now - timedelta(days=2, hours=3)
+    )
+    review_document(
+        doc,
+        approve=False,
+        staff=_staff("P. Jansen"),
+        at=now - timedelta(days=1, hours=6),
+        reason="Op het afschrift staan uw naam en rekeningnummer niet. Stuur het hele "
+        "afschrift, met de bovenkant erbij.",
+    )
+    _approved_file(jan, _task(jan, "Loonstrook van oktober sturen"), "loonstrook.pdf", storage)
+    kees = _dossier(DEMO_RESIDENTS[2].bsn)
+    _approved_file(kees, _task(kees, "Overzicht van uw schulden sturen"), "schulden.pdf", storage)
+    sanne = _dossier(DEMO_RESIDENTS[3].bsn)
+    _approved_file(sanne, _task(sanne, "Kopie van uw identiteitsbewijs sturen"), "id.pdf", storage)
+    db.session.commit()
+
+
+def seed_selfservice(now: datetime) -> None:
+    seed_documents(now)
