@@ -29,6 +29,7 @@ import weasyprint
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from markupsafe import Markup
+from weasyprint.urls import URLFetcher
 
 from app.models import Resident
 from app.services.overview import light_words
@@ -120,23 +121,40 @@ def pdf_html(resident: Resident, today: date, limits: Limits = LIMITS[0]) -> str
         )
 
 
+class FontsOnlyFetcher(URLFetcher):
+    """The summary loads its own font files and nothing else: no network, no other files, even
+    if a URL ever slipped into the HTML."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(allowed_protocols={"file"})
+        self.prefix = directory.resolve().as_uri() + "/"
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> object:
+        if not url.startswith(self.prefix):
+            raise ValueError(f"the summary PDF does not load {url}")
+        return super().fetch(url, headers)
+
+
 @dataclass(frozen=True)
 class _Style:
     source: str
     css: weasyprint.CSS
     fonts: weasyprint.text.fonts.FontConfiguration
+    fetcher: FontsOnlyFetcher
 
 
 def _style() -> _Style:
     """summary/pdf.css parsed once per process (and font directory), with its @font-face fonts:
     parsing it for every PDF cost about a third of the render time."""
-    directory = str(font_dir())
-    style = _styles.get(directory)
+    directory = font_dir()
+    style = _styles.get(str(directory))
     if style is None:
-        source = render_template("summary/pdf.css", font_dir=directory)
+        source = render_template("summary/pdf.css", font_dir=str(directory))
         fonts = weasyprint.text.fonts.FontConfiguration()
-        style = _Style(source, weasyprint.CSS(string=source, font_config=fonts), fonts)
-        _styles[directory] = style
+        fetcher = FontsOnlyFetcher(directory)
+        css = weasyprint.CSS(string=source, font_config=fonts, url_fetcher=fetcher)
+        style = _Style(source, css, fonts, fetcher)
+        _styles[str(directory)] = style
     return style
 
 
@@ -153,7 +171,7 @@ def _layout(html: str) -> weasyprint.Document:
     style = _style()
     # The shared font configuration is not documented as thread-safe: one render at a time.
     with _render_lock:
-        return weasyprint.HTML(string=html, base_url=str(font_dir())).render(
+        return weasyprint.HTML(string=html, url_fetcher=style.fetcher).render(
             stylesheets=[style.css],
             font_config=style.fonts,
             pdf_variant=PDF_VARIANT,

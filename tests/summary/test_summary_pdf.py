@@ -231,3 +231,26 @@ def test_structure_has_headings_lists_and_described_figures(app: Flask, seeded: 
     figures = [alt for t, alt in tags if t == "/Figure"]
     assert len(figures) == 3, "the three dots"
     assert all(figures), "each dot has an Alt text"
+
+
+def test_the_pdf_loads_nothing_but_its_fonts(app: Flask) -> None:
+    from app.services.summary_pdf import FontsOnlyFetcher, font_dir
+
+    fetcher = FontsOnlyFetcher(font_dir())
+    for url in ("http://127.0.0.1:1/tracker.png", "file:///etc/passwd", "data:,x"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    font = (font_dir() / "DejaVuSans.ttf").resolve().as_uri()
+    assert fetcher.fetch(font) is not None
+
+
+def test_missing_fonts_are_named(app: Flask, tmp_path: Path) -> None:
+    from app.services.summary_pdf import font_dir
+
+    old = app.config["SUMMARY_FONT_DIR"]
+    app.config["SUMMARY_FONT_DIR"] = str(tmp_path)
+    try:
+        with pytest.raises(RuntimeError, match="fonts-dejavu-core"):
+            font_dir()
+    finally:
+        app.config["SUMMARY_FONT_DIR"] = old
