@@ -72,11 +72,7 @@ translations: python-deps ## Compile the translation catalogs (translations/*/LC
 	fi
 
 saml-keys: python-deps ## Generate the demo/test SAML keys into instance/saml/ (once)
-	@if $(FLASK) saml-keys --help >/dev/null 2>&1; then \
-		$(FLASK) saml-keys; \
-	else \
-		echo "warning: 'flask saml-keys' does not exist yet; no SAML keys generated" >&2; \
-	fi
+	$(FLASK) saml-keys
 
 # --- run ----------------------------------------------------------------------------------
 
