@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from html import escape as html_escape
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +88,7 @@ def main() -> int:
     shutil.rmtree(out, ignore_errors=True)  # no page images left over from a longer summary
     out.mkdir(parents=True)
     failed = False
+    worst_ratio = worst_seconds = 0.0
     with app.app_context(), app.test_request_context():
         db.create_all()
         seed_demo()
@@ -118,6 +120,7 @@ def main() -> int:
             path.write_bytes(data)
             ok = ratio <= MAX_RATIO and seconds <= MAX_SECONDS
             failed = failed or not ok
+            worst_ratio, worst_seconds = max(worst_ratio, ratio), max(worst_seconds, seconds)
             name = f"{demo.first_name} {demo.last_name}"
             print(
                 f"{name:<26}{seconds * 1000:>11.1f}{floor * 1000:>12.1f}{ratio:>7.1f}×{pages:>7}  "
@@ -140,11 +143,29 @@ def main() -> int:
             f"{DEMO_RESIDENTS[0].first_name}: build HTML (database, template) {build * 1000:.1f} ms"
             f", WeasyPrint layout {layout * 1000:.1f} ms, write tagged PDF {write * 1000:.1f} ms"
         )
+        # Reference: the same words as bare, untagged paragraphs. This is WeasyPrint's own cost
+        # for this much text, whatever the template does.
+        if shutil.which("pdftotext"):
+            words = subprocess.run(
+                ["pdftotext", str(out / "jan.pdf"), "-"], check=True, capture_output=True, text=True
+            ).stdout
+            paragraphs = "".join(f"<p>{html_escape(line)}</p>" for line in words.splitlines())
+            bare = f'<html lang="nl"><head><title>x</title></head><body>{paragraphs}</body></html>'
+            floor, seconds = paired_medians(
+                one_line, lambda: weasyprint.HTML(string=bare).write_pdf(), args.runs
+            )
+            print(
+                f"reference: {DEMO_RESIDENTS[0].first_name}'s words as bare untagged paragraphs "
+                f"{seconds * 1000:.1f} ms = {seconds / floor:.1f}× the one-line page"
+            )
     shutil.rmtree(workdir, ignore_errors=True)
+    ratio_ok, seconds_ok = worst_ratio <= MAX_RATIO, worst_seconds <= MAX_SECONDS
+    print(f"ratio ≤ {MAX_RATIO:g}×: worst {worst_ratio:.1f}× → {'PASS' if ratio_ok else 'FAIL'}")
     print(
-        f"budget: ≤ {MAX_RATIO:g}× the one-line page and ≤ {MAX_SECONDS:g} s → "
-        f"{'FAIL' if failed else 'PASS'}"
+        f"absolute ≤ {MAX_SECONDS:g} s: worst {worst_seconds * 1000:.0f} ms → "
+        f"{'PASS' if seconds_ok else 'FAIL'}"
     )
+    print(f"overall: {'FAIL' if failed else 'PASS'}")
     print(f"PDFs and page images: {out.relative_to(ROOT)}/")
     return 1 if failed else 0
 
