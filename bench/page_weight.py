@@ -1,0 +1,193 @@
+"""Benchmark: bytes over the wire for the resident overview, against the product's budgets.
+
+Starts the app (demo configuration, compression on, a temporary SQLite database with the demo data)
+on a free loopback port, logs in as the red demo resident through the real DigiD flow (login page ->
+test IdP -> ACS), and fetches / and every stylesheet and script it links with
+Accept-Encoding: gzip, br. Budgets (product.md):
+
+  HTML + CSS                        <= 14 KB   (fits the first round trip)
+  first visit incl. all JavaScript  <= 35 KB
+
+Sizes are response bodies as sent (compressed), without HTTP headers. Prints PASS/FAIL per budget
+and exits 1 on any FAIL.
+
+    .venv/bin/python bench/page_weight.py [--bsn 999993653]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+KB = 1024
+BUDGET_HTML_CSS = 14 * KB
+BUDGET_FIRST_VISIT = 35 * KB
+RED_RESIDENT = "999993653"
+
+
+@dataclass(frozen=True)
+class Transfer:
+    url: str
+    kind: str  # html, css or js
+    wire: int  # body bytes as sent
+    raw: int  # body bytes after decompression
+    encoding: str
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_app(workdir: Path, port: int):  # type: ignore[no-untyped-def]
+    """The demo app with compression on, seeded, served threaded on 127.0.0.1:port."""
+    from werkzeug.serving import make_server
+
+    from app import create_app
+    from app.config import DemoConfig
+    from app.digid.keys import ensure_keys
+    from app.extensions import db
+    from app.services.demo import seed_demo
+
+    base = f"http://127.0.0.1:{port}"
+    saml = workdir / "saml"
+    app = create_app(
+        DemoConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{workdir / 'bench.sqlite'}",
+        SAML_SP_BASE_URL=base,
+        SAML_SP_KEY_FILE=str(saml / "sp.key"),
+        SAML_SP_CERT_FILE=str(saml / "sp.crt"),
+        TEST_IDP_KEY_FILE=str(saml / "idp.key"),
+        TEST_IDP_CERT_FILE=str(saml / "idp.crt"),
+    )
+    assert app.config.get("COMPRESS_REGISTER", True), "compression must be on for this benchmark"
+    ensure_keys(app.config)
+    with app.app_context():
+        db.create_all()
+        seed_demo()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, base
+
+
+def login(session: requests.Session, base: str, bsn: str) -> None:
+    """The real flow: /inloggen/digid -> the test IdP's form -> choose the BSN -> ACS -> /."""
+    idp_page = session.get(f"{base}/inloggen/digid", params={"next": "/"}, timeout=30)
+    idp_page.raise_for_status()
+    soup = BeautifulSoup(idp_page.text, "html.parser")
+    form = soup.find("form", action="/test-idp/sso")
+    if form is None:
+        raise SystemExit(f"no test IdP form at {idp_page.url}")
+    data = {str(i["name"]): str(i.get("value", "")) for i in form.find_all("input", type="hidden")}
+    data.update({"bsn": bsn, "other_bsn": "", "level": "midden", "action": "login"})
+    landed = session.post(urljoin(idp_page.url, "/test-idp/sso"), data=data, timeout=30)
+    landed.raise_for_status()
+    if urlsplit(landed.url).path != "/":
+        raise SystemExit(f"login as {bsn} ended on {landed.url}, not on /")
+
+
+def fetch(session: requests.Session, url: str, kind: str, accept: str) -> tuple[Transfer, bytes]:
+    response = session.get(url, headers={"Accept-Encoding": accept}, stream=True, timeout=30)
+    response.raise_for_status()
+    wire = response.raw.read(decode_content=False)
+    encoding = response.headers.get("Content-Encoding", "identity")
+    body = _decode(wire, encoding)
+    return Transfer(url, kind, len(wire), len(body), encoding), body
+
+
+def _decode(data: bytes, encoding: str) -> bytes:
+    if encoding == "gzip":
+        import gzip
+
+        return gzip.decompress(data)
+    if encoding == "deflate":
+        import zlib
+
+        return zlib.decompress(data)
+    if encoding == "br":
+        import brotli
+
+        return bytes(brotli.decompress(data))
+    return data
+
+
+def measure(base: str, bsn: str, accept: str) -> list[Transfer]:
+    with requests.Session() as session:
+        login(session, base, bsn)
+        page, html = fetch(session, f"{base}/", "html", accept)
+        transfers = [page]
+        soup = BeautifulSoup(html, "html.parser")
+        for link in soup.select('link[rel~="stylesheet"][href]'):
+            url = urljoin(page.url, str(link["href"]))
+            transfers.append(fetch(session, url, "css", accept)[0])
+        for script in soup.select("script[src]"):
+            url = urljoin(page.url, str(script["src"]))
+            transfers.append(fetch(session, url, "js", accept)[0])
+        return transfers
+
+
+def report(transfers: list[Transfer]) -> bool:
+    print(f"{'kind':<5} {'wire':>8} {'raw':>8}  {'enc':<8} url")
+    for t in transfers:
+        path = urlsplit(t.url).path
+        print(f"{t.kind:<5} {t.wire:>8,} {t.raw:>8,}  {t.encoding:<8} {path}")
+    html_css = sum(t.wire for t in transfers if t.kind in ("html", "css"))
+    first_visit = sum(t.wire for t in transfers)
+    ok = True
+    for label, size, budget in (
+        ("HTML + CSS", html_css, BUDGET_HTML_CSS),
+        ("first visit incl. JS", first_visit, BUDGET_FIRST_VISIT),
+    ):
+        passed = size <= budget
+        ok &= passed
+        verdict = "PASS" if passed else "FAIL"
+        print(
+            f"{verdict}  {label:<22} {size:>7,} bytes ({size / KB:5.1f} KB)"
+            f"  budget {budget / KB:.0f} KB ({budget - size:+,} bytes left)"
+        )
+    uncompressed = [t for t in transfers if t.encoding == "identity" and t.raw > 256]
+    for t in uncompressed:
+        print(f"note: {urlsplit(t.url).path} was sent uncompressed")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bsn", default=RED_RESIDENT, help="demo resident to log in as")
+    args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="page-weight-") as tmp:
+        server, base = start_app(Path(tmp), free_port())
+        try:
+            transfers = measure(base, args.bsn, "gzip, br")
+            gzip_only = measure(base, args.bsn, "gzip, deflate")
+        finally:
+            server.shutdown()
+    print(f"Resident overview (/) for demo BSN {args.bsn}, Accept-Encoding: gzip, br")
+    ok = report(transfers)
+    # Old browsers without brotli: for information, the budgets are for br.
+    old_html_css = sum(t.wire for t in gzip_only if t.kind != "js")
+    old_total = sum(t.wire for t in gzip_only)
+    print(
+        f"info  without br (gzip, deflate): HTML + CSS {old_html_css:,} bytes,"
+        f" first visit {old_total:,} bytes"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
