@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     selfservice.init_app(app)
     session_routes.init_app(app)
     app.register_blueprint(__import__("app.summary.routes", fromlist=["bp"]).bp)
+    __import__("app.account", fromlist=["register"]).register(app)  # account + SMS receipts
     if app.config["TEST_IDP_ENABLED"]:
         from app.testidp.routes import bp as testidp_bp
 

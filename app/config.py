@@ -116,6 +116,61 @@ class Config:
     # Hours before an appointment after which it can no longer be moved or cancelled online.
     APPOINTMENT_CHANGE_HOURS = int(os.environ.get("APPOINTMENT_CHANGE_HOURS", "24"))
 
+    # --- Reminders by e-mail and SMS (app.services.notifications, jobs.reminders) -------------
+    # Where links in reminders point (the portal's public address; at most 48 characters,
+    # so every SMS text stays within one 160-character message).
+    PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:5000")
+    # SMTP server for reminder e-mails.
+    SMTP_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
+    # SMTP port (587 with STARTTLS, 465 with SSL, 25 plain).
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    # SMTP login; empty means no AUTH.
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    # SMTP password (from the environment only).
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    # Upgrade the connection with STARTTLS (refused if the server does not offer it).
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "0") == "1"
+    # Connect with TLS from the start (SMTPS, usually port 465); wins over SMTP_STARTTLS.
+    SMTP_SSL = os.environ.get("SMTP_SSL", "0") == "1"
+    # Seconds before an SMTP connect/command counts as failed (must stay below the job timeout).
+    SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "20"))
+    # Sender of reminder e-mails.
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Mijn Overzicht <herinnering@mijnoverzicht.example.nl>")
+    # Right-hand side of Message-IDs ('<notification-id@this>').
+    MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "mijnoverzicht.example.nl")
+    # Spryng REST API endpoint for sending SMS.
+    SPRYNG_URL = os.environ.get("SPRYNG_URL", "https://rest.spryngsms.com/v1/messages")
+    # Spryng API key (Bearer token); empty disables SMS (rows end as technical-failure).
+    SPRYNG_API_KEY = os.environ.get("SPRYNG_API_KEY", "")
+    # Sender name shown on the phone (max 11 characters, registered with Spryng).
+    SPRYNG_ORIGINATOR = os.environ.get("SPRYNG_ORIGINATOR", "Gemeente")
+    # Spryng route: 'business' or a numeric route id from the Spryng dashboard.
+    SPRYNG_ROUTE = os.environ.get("SPRYNG_ROUTE", "business")
+    # Seconds to wait for Spryng before the attempt counts as a (retried) timeout.
+    SPRYNG_TIMEOUT = float(os.environ.get("SPRYNG_TIMEOUT", "20"))
+    # Basic-auth user Spryng must use on the delivery-receipt URL (/receipts/spryng).
+    SMS_RECEIPT_USER = os.environ.get("SMS_RECEIPT_USER", "spryng")
+    # Basic-auth password for that URL; empty refuses every receipt.
+    SMS_RECEIPT_SECRET = os.environ.get("SMS_RECEIPT_SECRET", "")
+    # Default quiet hours (Europe/Amsterdam, HH:MM); residents may change theirs.
+    REMINDER_QUIET_START = os.environ.get("REMINDER_QUIET_START", "21:00")
+    # End of the quiet hours (exclusive: at 08:00 sending starts again).
+    REMINDER_QUIET_END = os.environ.get("REMINDER_QUIET_END", "08:00")
+    # RQ queue for deliver and dispatch jobs (the Procfile worker listens to it).
+    REMINDER_QUEUE = os.environ.get("REMINDER_QUEUE", "reminders")
+    # Seconds between dispatcher runs (the clock in `python -m jobs.reminders worker`).
+    REMINDER_DISPATCH_INTERVAL = int(os.environ.get("REMINDER_DISPATCH_INTERVAL", "30"))
+    # Rows the dispatcher locks and enqueues per transaction.
+    REMINDER_BATCH_SIZE = int(os.environ.get("REMINDER_BATCH_SIZE", "1000"))
+    # Provider calls per notification before it ends as technical-failure.
+    REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "5"))
+    # Seconds a worker's claim lasts; then the lease sweeper hands the row to another worker.
+    REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "300"))
+    # Seconds after which a queued-but-unclaimed row is put on the queue again (Redis lost it).
+    REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "300"))
+    # Hours to wait for an SMS delivery receipt before marking it temporary-failure.
+    REMINDER_RECEIPT_TIMEOUT_HOURS = int(os.environ.get("REMINDER_RECEIPT_TIMEOUT_HOURS", "72"))
+
 
 class DemoConfig(Config):
     """`make demo`: SQLite, the test IdP, plain HTTP on loopback."""
@@ -134,6 +189,16 @@ class TestConfig(DemoConfig):
     # Uploads of a test run go to a temp folder of their own (tests may point it elsewhere).
     UPLOAD_DIR = str(Path(tempfile.gettempdir()) / f"mijn-overzicht-test-uploads-{os.getpid()}")
     COMPRESS_REGISTER = False
+    # Reminders: loopback only; the tests start the SMTP server and the fake Spryng and set ports.
+    SMTP_HOST = "127.0.0.1"
+    SMTP_PORT = int(os.environ.get("TEST_SMTP_PORT", "2525"))
+    SMTP_STARTTLS = False
+    SMTP_SSL = False
+    SMTP_TIMEOUT = 5.0
+    SPRYNG_URL = os.environ.get("TEST_SPRYNG_URL", "http://127.0.0.1:9/v1/messages")
+    SPRYNG_API_KEY = "test-spryng-key"
+    SPRYNG_TIMEOUT = 2.0
+    SMS_RECEIPT_SECRET = "test-receipt-secret"  # noqa: S105
 
 
 class ProductionConfig(Config):

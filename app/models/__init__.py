@@ -1,6 +1,7 @@
 """Typed SQLAlchemy 2 models, one module per aggregate."""
 
 from app.models.document import Document, DocumentStatus
+from app.models.notification import Notification, NotificationEvent, ReminderPreference
 from app.models.organisation import Organisation, StaffMember, StaffMembership
 from app.models.resident import Dossier, DossierOrganisation, Resident
 from app.models.saml import SamlOutstandingRequest, SamlSeenAssertion, TestIdpArtifact
@@ -14,7 +15,10 @@ __all__ = [
     "Dossier",
     "DossierOrganisation",
     "Holder",
+    "Notification",
+    "NotificationEvent",
     "Organisation",
+    "ReminderPreference",
     "Resident",
     "SamlOutstandingRequest",
     "SamlSeenAssertion",

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from app.extensions import db
 from app.models import Dossier, Holder, Organisation, Task, TaskKind
 from app.models.base import utcnow
+from app.services.notifications.planning import plan_document_reminders
 from app.services.timeline import Actor, record_event
 
 
@@ -42,6 +43,7 @@ def add_task(
     )
     record_event(dossier, kind_event, actor, subject=title, task=task,
                  organisation=organisation, at=when)
+    plan_document_reminders(task)  # resident document requests with a due date only
     return task
 
 
@@ -50,6 +52,7 @@ def complete_task(
 ) -> Task:
     when = at or utcnow()
     task.complete(when)
+    plan_document_reminders(task)  # a closed task cancels its unsent reminders
     record_event(dossier, "task_done", actor, subject=task.title, task=task,
                  organisation=task.organisation, at=when)
     return task

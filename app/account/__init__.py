@@ -1,0 +1,17 @@
+"""The resident's account: contact details and reminder choices (/account), and the SMS
+delivery-receipt endpoint for the gateway (/receipts/spryng)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from app.account.receipts import bp as receipts_bp
+    from app.account.routes import bp as account_bp
+    from app.extensions import csrf
+
+    app.register_blueprint(account_bp)
+    # The gateway cannot send a CSRF token; it authenticates with basic auth instead.
+    csrf.exempt(receipts_bp)
+    app.register_blueprint(receipts_bp)

@@ -1,0 +1,117 @@
+"""Reminder e-mail over SMTP (smtplib): a text part and a simple accessible HTML part.
+
+The notification id is the Message-ID, so a message sent twice after a crash can be recognised.
+SMTP replies: 4xx and connection trouble are temporary (retried), 5xx for the recipient or the
+message is permanent. Configuration problems (login refused, STARTTLS missing) are retried:
+they are ours to fix, not the resident's, and end as technical-failure if nobody does.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Any
+
+from flask import render_template
+
+from app.services.notifications.errors import PermanentFailure, TransientFailure
+from app.services.notifications.templates import Rendered
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    user: str = ""
+    password: str = ""
+    starttls: bool = False
+    use_ssl: bool = False
+    timeout: float = 20.0
+    mail_from: str = "herinnering@example.nl"
+    message_id_domain: str = "example.nl"
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> SmtpSettings:
+        return cls(
+            host=config["SMTP_HOST"],
+            port=int(config["SMTP_PORT"]),
+            user=config["SMTP_USER"],
+            password=config["SMTP_PASSWORD"],
+            starttls=bool(config["SMTP_STARTTLS"]),
+            use_ssl=bool(config["SMTP_SSL"]),
+            timeout=float(config["SMTP_TIMEOUT"]),
+            mail_from=config["MAIL_FROM"],
+            message_id_domain=config["MAIL_MESSAGE_ID_DOMAIN"],
+        )
+
+
+def message_id(notification_id: str, domain: str) -> str:
+    return f"<{notification_id}@{domain}>"
+
+
+def build_message(
+    notification_id: str, to: str, rendered: Rendered, settings: SmtpSettings
+) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = settings.mail_from
+    msg["To"] = to
+    msg["Subject"] = rendered.subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = message_id(notification_id, settings.message_id_domain)
+    # Tells mail servers and auto-responders this is an automatic message (RFC 3834).
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["Content-Language"] = rendered.lang
+    msg.set_content(rendered.text)
+    html = render_template("email/reminder.html", message=rendered)
+    msg.add_alternative(html, subtype="html")
+    return msg
+
+
+def _code_failure(code: int, text: str) -> TransientFailure | PermanentFailure:
+    reason = f"smtp {code} {text}".strip()
+    if 400 <= code < 500:
+        return TransientFailure(reason)
+    return PermanentFailure(reason)
+
+
+def _decode(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else value
+
+
+def send_email(msg: EmailMessage, settings: SmtpSettings) -> str:
+    """Send one message; return the provider reference (the Message-ID)."""
+    try:
+        if settings.use_ssl:
+            context = ssl.create_default_context()
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=settings.timeout, context=context
+            )
+        else:
+            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        with smtp:
+            if settings.starttls and not settings.use_ssl:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.user:
+                smtp.login(settings.user, settings.password)
+            refused = smtp.send_message(msg)
+    except smtplib.SMTPRecipientsRefused as exc:
+        # One recipient per message, so "all refused" is this one; take its code.
+        code, text = next(iter(exc.recipients.values()))
+        raise _code_failure(code, _decode(text)) from exc
+    except smtplib.SMTPAuthenticationError as exc:
+        raise TransientFailure(f"smtp login refused {exc.smtp_code}") from exc
+    except smtplib.SMTPResponseException as exc:
+        # SMTPSenderRefused, SMTPDataError, ...: the server's code decides.
+        raise _code_failure(exc.smtp_code, _decode(exc.smtp_error)) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        # Refused or dropped connections, timeouts, TLS trouble, STARTTLS not offered.
+        raise TransientFailure(f"smtp {type(exc).__name__}: {exc}") from exc
+    if refused:
+        # Partial refusal returns normally with the refused recipients (ours is the only one).
+        code, text = next(iter(refused.values()))
+        raise _code_failure(code, _decode(text))
+    return str(msg["Message-ID"])

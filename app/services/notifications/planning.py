@@ -1,0 +1,293 @@
+"""Planning reminders: called by the services that book appointments and request documents, in
+their transaction. These functions only insert and update rows in the current session: no
+commit, no Redis. Planning the same thing twice is a no-op (the live dedupe key is unique);
+planning again with a new time cancels the unsent rows of the old time and adds new ones.
+
+Rows are planned for every channel; the resident's choice, address and quiet hours are checked
+when the reminder is due (the dispatcher), so changing them later applies to what is planned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app import clock
+from app.clock import AMSTERDAM
+from app.extensions import db
+from app.models import Dossier, Holder, Notification, Task, TaskKind
+from app.models.notification import (
+    UNSENT,
+    Channel,
+    NotificationStatus,
+    ReminderKind,
+    new_notification_id,
+)
+from app.services.notifications.outbox import CHUNK, transition
+from app.services.notifications.templates import current_version
+
+# When reminders go out, local time. Daytime, so quiet hours rarely move them.
+DOCUMENT_SEND_TIME = time(9, 0)
+DAY_BEFORE_SEND_TIME = time(10, 0)
+SOON_BEFORE = timedelta(hours=2)
+# An overdue reminder that could not go out within a week is no longer useful.
+OVERDUE_VALID = timedelta(days=7)
+
+SUBJECT_TASK = "task"
+SUBJECT_APPOINTMENT = "appointment"
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One reminder moment; it becomes one row per channel."""
+
+    name: str  # document-due-3d, appointment-day-before, ...
+    template: str
+    send_at: datetime
+    expires_at: datetime
+    target: str  # the due date or start time the reminder is about (part of the dedupe key)
+
+
+@dataclass
+class SubjectPlan:
+    subject_type: str
+    subject_id: str
+    resident_id: int
+    kind: ReminderKind
+    personalisation: dict[str, Any]
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+
+def _local(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=AMSTERDAM).astimezone(clock.now().tzinfo)
+
+
+def dedupe_key(plan: SubjectPlan, occurrence: Occurrence, channel: Channel) -> str:
+    return f"{plan.subject_type}:{plan.subject_id}:{occurrence.name}:{occurrence.target}:{channel}"
+
+
+def document_occurrences(due: date) -> list[Occurrence]:
+    """3 days before and on the due date (09:00), and once when overdue (the day after)."""
+    target = due.isoformat()
+    return [
+        Occurrence(
+            "document-due-3d",
+            "document-due-soon",
+            _local(due - timedelta(days=3), DOCUMENT_SEND_TIME),
+            _local(due, time(0)),
+            target,
+        ),
+        Occurrence(
+            "document-due-today",
+            "document-due-today",
+            _local(due, DOCUMENT_SEND_TIME),
+            _local(due + timedelta(days=1), time(0)),
+            target,
+        ),
+        Occurrence(
+            "document-overdue",
+            "document-overdue",
+            _local(due + timedelta(days=1), DOCUMENT_SEND_TIME),
+            _local(due + timedelta(days=1), DOCUMENT_SEND_TIME) + OVERDUE_VALID,
+            target,
+        ),
+    ]
+
+
+def appointment_occurrences(starts_at: datetime) -> list[Occurrence]:
+    """The day before (10:00, until midnight) and two hours before (until the start)."""
+    day = starts_at.astimezone(AMSTERDAM).date()
+    target = starts_at.astimezone(clock.now().tzinfo).strftime("%Y%m%dT%H%MZ")
+    return [
+        Occurrence(
+            "appointment-day-before",
+            "appointment-day-before",
+            _local(day - timedelta(days=1), DAY_BEFORE_SEND_TIME),
+            _local(day, time(0)),
+            target,
+        ),
+        Occurrence(
+            "appointment-soon", "appointment-soon", starts_at - SOON_BEFORE, starts_at, target
+        ),
+    ]
+
+
+def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    if db.engine.dialect.name == "postgresql":
+        stmt: Any = pg_insert(Notification).on_conflict_do_nothing(
+            index_elements=["dedupe_key"], index_where=text("status <> 'cancelled'")
+        )
+    else:
+        stmt = sqlite_insert(Notification).on_conflict_do_nothing()
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(stmt, rows[start : start + CHUNK])
+
+
+def apply_plans(plans: Sequence[SubjectPlan], *, now: datetime | None = None) -> int:
+    """Make the unsent rows of these subjects match the plans. Returns the rows offered for
+    insertion (duplicates of live rows are skipped by the database)."""
+    now = now or clock.now()
+    db.session.flush()
+    current: set[str] = set()
+    wanted: dict[str, tuple[SubjectPlan, Occurrence, Channel]] = {}
+    for plan in plans:
+        for occ in plan.occurrences:
+            for channel in Channel:
+                key = dedupe_key(plan, occ, channel)
+                current.add(key)
+                # A moment already past is not planned (e.g. an appointment booked for today).
+                if occ.send_at >= now and occ.expires_at > occ.send_at:
+                    wanted[key] = (plan, occ, channel)
+    # Unsent rows of these subjects that the new plan no longer has: moved or cancelled.
+    stale: list[str] = []
+    by_type: dict[str, list[str]] = {}
+    for plan in plans:
+        by_type.setdefault(plan.subject_type, []).append(plan.subject_id)
+    for subject_type, subject_ids in by_type.items():
+        for start in range(0, len(subject_ids), CHUNK):
+            rows = db.session.execute(
+                select(Notification.id, Notification.dedupe_key).where(
+                    Notification.subject_type == subject_type,
+                    Notification.subject_id.in_(subject_ids[start : start + CHUNK]),
+                    Notification.status.in_(UNSENT),
+                )
+            )
+            stale.extend(nid for nid, key in rows if key not in current)
+    if stale:
+        transition(
+            stale,
+            UNSENT,
+            NotificationStatus.CANCELLED,
+            status_reason="rescheduled",
+            detail="rescheduled",
+        )
+    new_rows = [
+        {
+            "id": new_notification_id(),
+            "dedupe_key": key,
+            "subject_type": plan.subject_type,
+            "subject_id": plan.subject_id,
+            "resident_id": plan.resident_id,
+            "kind": plan.kind,
+            "channel": channel,
+            "template": occ.template,
+            "template_version": current_version(occ.template),
+            "personalisation": plan.personalisation,
+            "not_before": occ.send_at,
+            "expires_at": occ.expires_at,
+            "status": NotificationStatus.PENDING,
+            "attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for key, (plan, occ, channel) in wanted.items()
+    ]
+    _insert_ignoring_duplicates(new_rows)
+    return len(new_rows)
+
+
+def cancel_reminders_for(
+    subject_type: str, subject_id: int | str, reason: str = "subject-cancelled"
+) -> int:
+    """Cancel every unsent reminder about this appointment or task (same transaction)."""
+    db.session.flush()
+    ids = list(
+        db.session.scalars(
+            select(Notification.id).where(
+                Notification.subject_type == subject_type,
+                Notification.subject_id == str(subject_id),
+                Notification.status.in_(UNSENT),
+            )
+        )
+    )
+    return len(
+        transition(ids, UNSENT, NotificationStatus.CANCELLED, status_reason=reason, detail=reason)
+    )
+
+
+def document_plan(task: Task, resident_id: int) -> SubjectPlan:
+    assert task.due_date is not None
+    return SubjectPlan(
+        SUBJECT_TASK,
+        str(task.id),
+        resident_id,
+        ReminderKind.DOCUMENT,
+        {
+            "title": task.title,
+            "organisation": task.organisation.name,
+            "due": task.due_date.isoformat(),
+        },
+        document_occurrences(task.due_date),
+    )
+
+
+def wants_document_reminders(task: Task) -> bool:
+    return (
+        task.kind is TaskKind.DOCUMENT
+        and task.holder is Holder.RESIDENT
+        and task.is_open
+        and task.due_date is not None
+    )
+
+
+def plan_document_reminders(task: Task, *, now: datetime | None = None) -> int:
+    """For a resident's document request: plan (or move) its reminders; cancel them when the
+    task is closed or has no due date any more. Call after creating the task or changing its
+    due date or status."""
+    return plan_document_reminders_for([task], now=now)
+
+
+def plan_document_reminders_for(tasks: Iterable[Task], *, now: datetime | None = None) -> int:
+    """The same for many tasks at once (a bulk import, a nightly re-plan, the benchmark)."""
+    tasks = list(tasks)
+    db.session.flush()
+    closing = [t for t in tasks if t.kind is TaskKind.DOCUMENT and not wants_document_reminders(t)]
+    for task in closing:
+        cancel_reminders_for(SUBJECT_TASK, task.id, reason="task-closed")
+    planned = [t for t in tasks if wants_document_reminders(t)]
+    residents = _residents_of_dossiers({t.dossier_id for t in planned})
+    return apply_plans([document_plan(t, residents[t.dossier_id]) for t in planned], now=now)
+
+
+def _residents_of_dossiers(dossier_ids: set[int]) -> dict[int, int]:
+    found: dict[int, int] = {}
+    ids = sorted(dossier_ids)
+    for start in range(0, len(ids), CHUNK):
+        rows = db.session.execute(
+            select(Dossier.id, Dossier.resident_id).where(
+                Dossier.id.in_(ids[start : start + CHUNK])
+            )
+        )
+        found.update((dossier_id, resident_id) for dossier_id, resident_id in rows)
+    return found
+
+
+def plan_appointment_reminders(
+    appointment_id: int | str,
+    *,
+    resident_id: int,
+    starts_at: datetime,
+    title: str = "",
+    organisation: str = "",
+    now: datetime | None = None,
+) -> int:
+    """For a booked or moved appointment: the day before and two hours before. Booking again
+    with the same start is a no-op; a new start cancels the old reminders and plans new ones.
+    For a cancelled appointment call cancel_reminders_for('appointment', id)."""
+    plan = SubjectPlan(
+        SUBJECT_APPOINTMENT,
+        str(appointment_id),
+        resident_id,
+        ReminderKind.APPOINTMENT,
+        {"title": title, "organisation": organisation, "starts_at": starts_at.isoformat()},
+        appointment_occurrences(starts_at),
+    )
+    return apply_plans([plan], now=now)

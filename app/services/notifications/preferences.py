@@ -1,0 +1,128 @@
+"""A resident's contact details and reminder choices: reading, validating, saving."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import time
+
+import phonenumbers
+from flask import current_app
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
+from app import clock
+from app.extensions import db
+from app.models import ReminderPreference, Resident
+from app.models.notification import Channel, ReminderKind
+from app.services.notifications.quiet_hours import parse_hhmm
+
+# Deliberately loose (the SMTP server is the judge); catches typos like a missing @ or dot.
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+
+CHOICES: dict[str, frozenset[Channel]] = {
+    "both": frozenset({Channel.EMAIL, Channel.SMS}),
+    "email": frozenset({Channel.EMAIL}),
+    "sms": frozenset({Channel.SMS}),
+    "none": frozenset(),
+}
+
+
+class InvalidPhone(ValueError):
+    """The number is not a phone number, or not a mobile one."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # 'invalid' or 'not-mobile'
+
+
+def normalise_mobile(raw: str, region: str = "NL") -> str:
+    """'06-12 34 56 78', '+31 6 12345678', '0031612345678' -> '+31612345678' (E.164)."""
+    cleaned = raw.strip()
+    if cleaned.startswith("00"):
+        cleaned = "+" + cleaned[2:]
+    try:
+        number = phonenumbers.parse(cleaned, region)
+    except NumberParseException as exc:
+        raise InvalidPhone("invalid") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhone("invalid")
+    if phonenumbers.number_type(number) not in (
+        PhoneNumberType.MOBILE,
+        PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise InvalidPhone("not-mobile")
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def is_valid_email(value: str) -> bool:
+    return bool(EMAIL_RE.match(value)) and len(value) <= 254
+
+
+def choice_name(channels: frozenset[Channel]) -> str:
+    for name, value in CHOICES.items():
+        if value == channels:
+            return name
+    return "none"
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What applies to one resident now (the stored row or the defaults)."""
+
+    appointment: frozenset[Channel]
+    document: frozenset[Channel]
+    quiet_start: time
+    quiet_end: time
+
+    def channels_for(self, kind: ReminderKind) -> frozenset[Channel]:
+        return self.appointment if kind is ReminderKind.APPOINTMENT else self.document
+
+
+def default_quiet_hours() -> tuple[time, time]:
+    config = current_app.config
+    return parse_hhmm(config["REMINDER_QUIET_START"]), parse_hhmm(config["REMINDER_QUIET_END"])
+
+
+def preferences_from_row(row: ReminderPreference | None) -> Preferences:
+    start, end = default_quiet_hours()
+    if row is None:
+        return Preferences(CHOICES["both"], CHOICES["both"], start, end)
+    return Preferences(
+        row.channels_for(ReminderKind.APPOINTMENT),
+        row.channels_for(ReminderKind.DOCUMENT),
+        row.quiet_start if row.quiet_start is not None else start,
+        row.quiet_end if row.quiet_end is not None else end,
+    )
+
+
+def preferences_for(resident_id: int) -> Preferences:
+    return preferences_from_row(db.session.get(ReminderPreference, resident_id))
+
+
+def address_for(resident: Resident, channel: Channel) -> str:
+    return resident.email if channel is Channel.EMAIL else resident.phone
+
+
+def save_contact_and_preferences(
+    resident: Resident,
+    *,
+    email: str,
+    phone_e164: str,
+    appointment: frozenset[Channel],
+    document: frozenset[Channel],
+    quiet_start: time,
+    quiet_end: time,
+) -> None:
+    """Store validated values (the form validates). Planned reminders pick them up at dispatch:
+    a channel switched off after planning makes those reminders end as 'cancelled'."""
+    resident.email = email
+    resident.phone = phone_e164
+    row = db.session.get(ReminderPreference, resident.id)
+    if row is None:
+        row = ReminderPreference(resident_id=resident.id)
+        db.session.add(row)
+    row.appointment_channels = ",".join(sorted(appointment))
+    row.document_channels = ",".join(sorted(document))
+    row.quiet_start = quiet_start
+    row.quiet_end = quiet_end
+    row.updated_at = clock.now()

@@ -1,0 +1,224 @@
+"""Reminder texts: versioned data in Dutch (B1, 'u') and English.
+
+A notification pins (template, version) when it is planned, so a text changed later never alters
+a reminder already planned. To change a text: add a new version and point CURRENT at it; never
+edit a version that has been used. SMS texts must fit one GSM-7 SMS (160 characters) with the
+longest date, and stay discreet: no amounts, no debt words, no document titles (a phone screen
+is seen by others). E-mails may name the item, which the resident sees in the portal too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from babel.dates import format_date, format_time
+
+from app.clock import AMSTERDAM
+from app.models.notification import Channel
+
+
+@dataclass(frozen=True)
+class TemplateText:
+    sms: str
+    subject: str
+    # Paragraphs of the e-mail; the text part joins them with blank lines.
+    paragraphs: tuple[str, ...]
+    link_text: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    paragraphs: tuple[str, ...]
+    link_text: str
+    url: str
+    lang: str
+
+
+# (template, version) -> language -> text. Placeholders: {date} {time} {title} {organisation} {url}
+TEMPLATES: dict[tuple[str, int], dict[str, TemplateText]] = {
+    ("appointment-day-before", 1): {
+        "nl": TemplateText(
+            sms="Mijn Overzicht: u heeft een afspraak op {date} om {time}. "
+            "Kunt u niet? Laat het ons weten via {url}",
+            subject="Herinnering: uw afspraak op {date}",
+            paragraphs=(
+                "U heeft een afspraak met {organisation} op {date} om {time}.",
+                "Over: {title}.",
+                "Kunt u niet komen? Laat het ons zo snel mogelijk weten.",
+            ),
+            link_text="Bekijk uw afspraak in Mijn Overzicht",
+        ),
+        "en": TemplateText(
+            sms="Mijn Overzicht: you have an appointment on {date} at {time}. "
+            "Cannot make it? Let us know at {url}",
+            subject="Reminder: your appointment on {date}",
+            paragraphs=(
+                "You have an appointment with {organisation} on {date} at {time}.",
+                "About: {title}.",
+                "Cannot make it? Please let us know as soon as possible.",
+            ),
+            link_text="See your appointment in Mijn Overzicht",
+        ),
+    },
+    ("appointment-soon", 1): {
+        "nl": TemplateText(
+            sms="Mijn Overzicht: vandaag om {time} heeft u een afspraak. Meer informatie: {url}",
+            subject="Herinnering: vandaag om {time} uw afspraak",
+            paragraphs=(
+                "Vandaag om {time} heeft u een afspraak met {organisation}.",
+                "Over: {title}.",
+            ),
+            link_text="Bekijk uw afspraak in Mijn Overzicht",
+        ),
+        "en": TemplateText(
+            sms="Mijn Overzicht: you have an appointment today at {time}. More information: {url}",
+            subject="Reminder: your appointment today at {time}",
+            paragraphs=(
+                "Today at {time} you have an appointment with {organisation}.",
+                "About: {title}.",
+            ),
+            link_text="See your appointment in Mijn Overzicht",
+        ),
+    },
+    ("document-due-soon", 1): {
+        "nl": TemplateText(
+            sms="Mijn Overzicht: wilt u uiterlijk {date} een document sturen? Kijk op {url}",
+            subject="Herinnering: stuur uiterlijk {date} uw document",
+            paragraphs=(
+                "{organisation} heeft dit van u nodig: {title}.",
+                "Stuur het uiterlijk {date}.",
+                "Lukt dat niet? Neem dan contact met ons op.",
+            ),
+            link_text="Stuur het via Mijn Overzicht",
+        ),
+        "en": TemplateText(
+            sms="Mijn Overzicht: please send a document by {date}. See {url}",
+            subject="Reminder: please send your document by {date}",
+            paragraphs=(
+                "{organisation} needs this from you: {title}.",
+                "Please send it by {date}.",
+                "Is that not possible? Please contact us.",
+            ),
+            link_text="Send it through Mijn Overzicht",
+        ),
+    },
+    ("document-due-today", 1): {
+        "nl": TemplateText(
+            sms="Mijn Overzicht: vandaag is de laatste dag om een document te sturen. "
+            "Kijk op {url}",
+            subject="Herinnering: stuur vandaag uw document",
+            paragraphs=(
+                "{organisation} heeft dit vandaag van u nodig: {title}.",
+                "Lukt dat niet? Neem dan contact met ons op.",
+            ),
+            link_text="Stuur het via Mijn Overzicht",
+        ),
+        "en": TemplateText(
+            sms="Mijn Overzicht: today is the last day to send a document. See {url}",
+            subject="Reminder: please send your document today",
+            paragraphs=(
+                "{organisation} needs this from you today: {title}.",
+                "Is that not possible? Please contact us.",
+            ),
+            link_text="Send it through Mijn Overzicht",
+        ),
+    },
+    ("document-overdue", 1): {
+        "nl": TemplateText(
+            sms="Mijn Overzicht: wij wachten nog op een document van u. Kijk op {url}",
+            subject="Wij wachten nog op uw document",
+            paragraphs=(
+                "{organisation} wacht nog op dit document: {title}.",
+                "Het moest uiterlijk {date} binnen zijn. Stuur het zo snel mogelijk.",
+                "Lukt dat niet? Neem dan contact met ons op. Wij helpen u graag.",
+            ),
+            link_text="Stuur het via Mijn Overzicht",
+        ),
+        "en": TemplateText(
+            sms="Mijn Overzicht: we are still waiting for a document from you. See {url}",
+            subject="We are still waiting for your document",
+            paragraphs=(
+                "{organisation} is still waiting for this document: {title}.",
+                "It was due on {date}. Please send it as soon as you can.",
+                "Is that not possible? Please contact us. We are happy to help.",
+            ),
+            link_text="Send it through Mijn Overzicht",
+        ),
+    },
+}
+
+# The version new plans pin.
+CURRENT: dict[str, int] = {
+    "appointment-day-before": 1,
+    "appointment-soon": 1,
+    "document-due-soon": 1,
+    "document-due-today": 1,
+    "document-overdue": 1,
+}
+
+# GSM 03.38 basic character set: these count as one character in an SMS.
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+SMS_MAX = 160
+
+
+def is_gsm7(text: str) -> bool:
+    return all(ch in GSM7_BASIC for ch in text)
+
+
+def current_version(template: str) -> int:
+    return CURRENT[template]
+
+
+def _language(lang: str) -> str:
+    return lang if lang in ("nl", "en") else "nl"
+
+
+def format_values(personalisation: dict[str, Any], lang: str, portal_url: str) -> dict[str, str]:
+    """Turn stored values (ISO dates, UTC datetimes) into words in the resident's language."""
+    values = {
+        "title": str(personalisation.get("title", "")),
+        "organisation": str(personalisation.get("organisation", "")),
+        "url": portal_url,
+        "date": "",
+        "time": "",
+    }
+    if personalisation.get("starts_at"):
+        local = datetime.fromisoformat(personalisation["starts_at"]).astimezone(AMSTERDAM)
+        values["date"] = format_date(local.date(), "EEEE d MMMM", locale=lang)
+        values["time"] = (
+            format_time(local, "HH.mm", locale="nl") + " uur"
+            if lang == "nl"
+            else format_time(local, "h:mm a", locale="en")
+        )
+    elif personalisation.get("due"):
+        values["date"] = format_date(
+            date.fromisoformat(personalisation["due"]), "EEEE d MMMM", locale=lang
+        )
+    return values
+
+
+def render(
+    template: str,
+    version: int,
+    channel: Channel,
+    lang: str,
+    personalisation: dict[str, Any],
+    portal_url: str,
+) -> Rendered:
+    lang = _language(lang)
+    text = TEMPLATES[(template, version)][lang]
+    values = format_values(personalisation, lang, portal_url)
+    if channel is Channel.SMS:
+        body = text.sms.format(**values)
+        return Rendered("", body, (body,), "", portal_url, lang)
+    paragraphs = tuple(p.format(**values) for p in text.paragraphs)
+    link_text = text.link_text.format(**values)
+    plain = "\n\n".join([*paragraphs, f"{link_text}: {portal_url}"])
+    return Rendered(text.subject.format(**values), plain, paragraphs, link_text, portal_url, lang)

@@ -1,0 +1,129 @@
+"""RQ jobs for reminders, and the worker entry point of the Procfile.
+
+`python -m jobs.reminders worker` runs an RQ worker (JSON serializer, with RQ's scheduler, which
+runs the scheduled retries) on the `default` and reminder queues, plus a small clock process that
+puts `dispatch_tick` on the reminder queue every REMINDER_DISPATCH_INTERVAL seconds. The job id
+names the time slot and is unique, so several workers (several clocks) give one tick per slot.
+
+Why not `rq cron`: its CronJob enqueues with RQ's default (pickle) serializer, which a
+`--serializer json` worker cannot read, and RQ calls it beta. A Redis flush loses nothing here:
+the clock lives in a process, not in Redis, and the reminders live in the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import multiprocessing
+import time
+from typing import Any
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Worker
+from rq.exceptions import DuplicateJobError
+from rq.serializers import JSONSerializer
+
+from jobs import _app, app_job
+
+log = logging.getLogger("jobs.reminders")
+
+
+@app_job
+def deliver(notification_id: str) -> str:
+    from app.services.notifications.delivery import deliver as deliver_one
+
+    return deliver_one(notification_id)
+
+
+@app_job
+def dispatch_tick() -> dict[str, Any]:
+    """Sweep, then hand every due reminder to the queue."""
+    from app.services.notifications.dispatch import dispatch_due
+    from app.services.notifications.sweepers import sweep_leases, sweep_no_receipt
+
+    leases = sweep_leases()
+    no_receipt = sweep_no_receipt()
+    result = dispatch_due()
+    return {
+        "leases": leases,
+        "no_receipt": no_receipt,
+        "created": result.created,
+        "enqueued": result.enqueued,
+        "deferred": result.deferred,
+        "cancelled": dict(result.cancelled),
+        "enqueue_failed": result.enqueue_failed,
+    }
+
+
+def enqueue_tick(queue: Queue, interval: int, now: float | None = None) -> bool:
+    """Put this time slot's dispatch_tick on the queue; False if another clock did already."""
+    slot = int((now if now is not None else time.time()) // interval)
+    try:
+        queue.enqueue(
+            dispatch_tick,
+            job_id=f"reminders-dispatch-{slot}",
+            unique=True,
+            job_timeout=max(interval * 10, 300),
+            result_ttl=interval * 4,
+            failure_ttl=7 * 86400,
+        )
+    except DuplicateJobError:
+        return False
+    return True
+
+
+def run_clock(redis_url: str, queue_name: str, interval: int) -> None:
+    logging.basicConfig(level=logging.INFO)
+    queue = Queue(queue_name, connection=Redis.from_url(redis_url), serializer=JSONSerializer)
+    while True:
+        try:
+            enqueue_tick(queue, interval)
+        except RedisError as exc:
+            log.warning("reminders clock: Redis unavailable (%s); trying again next slot", exc)
+        time.sleep(interval - time.time() % interval)
+
+
+def run_worker(burst: bool = False, with_clock: bool = True) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    config = _app().config
+    url, queue_name = config["REDIS_URL"], config["REMINDER_QUEUE"]
+    clock = None
+    if with_clock:
+        clock = multiprocessing.Process(
+            target=run_clock,
+            args=(url, queue_name, config["REMINDER_DISPATCH_INTERVAL"]),
+            name="reminders-clock",
+            daemon=True,
+        )
+        clock.start()
+    connection = Redis.from_url(url)
+    queues = [
+        Queue(name, connection=connection, serializer=JSONSerializer)
+        for name in dict.fromkeys(["default", queue_name])
+    ]
+    try:
+        Worker(queues, connection=connection, serializer=JSONSerializer).work(
+            with_scheduler=True, burst=burst
+        )
+    finally:
+        if clock is not None:
+            clock.terminate()
+            clock.join(5)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m jobs.reminders")
+    parser.add_argument("command", choices=["worker", "dispatch"])
+    parser.add_argument("--burst", action="store_true", help="stop when the queues are empty")
+    parser.add_argument("--no-clock", action="store_true", help="no periodic dispatcher")
+    args = parser.parse_args(argv)
+    if args.command == "dispatch":
+        with _app().app_context():
+            print(dispatch_tick())
+        return
+    run_worker(burst=args.burst, with_clock=not args.no_clock)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""Planning: reminders are planned, moved and cancelled in the caller's transaction, once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+from flask import Flask
+
+from app.extensions import db
+from app.models import Holder, TaskKind
+from app.models.notification import Channel, NotificationStatus
+from app.services.notifications.planning import (
+    cancel_reminders_for,
+    plan_appointment_reminders,
+    plan_document_reminders,
+)
+from app.services.tasks import add_task, complete_task
+from app.services.timeline import Actor
+from tests.notifications.conftest import DUE, NOW, dossier_of, make_org, make_resident, rows, utc
+
+
+def _request_document(due=DUE, kind=TaskKind.DOCUMENT, holder=Holder.RESIDENT):
+    resident = make_resident()
+    org = make_org()
+    task = add_task(
+        dossier_of(resident),
+        kind=kind,
+        holder=holder,
+        organisation=org,
+        title="Uitkeringsspecificatie van oktober sturen",
+        actor=Actor.system(org),
+        due_date=due,
+    )
+    return resident, task
+
+
+def test_a_document_request_plans_three_reminders_per_channel(app: Flask) -> None:
+    with time_machine.travel(NOW, tick=False):
+        resident, task = _request_document()
+        db.session.commit()
+    planned = rows()
+    assert len(planned) == 6
+    assert {(r.template, r.channel) for r in planned} == {
+        (t, c)
+        for t in ("document-due-soon", "document-due-today", "document-overdue")
+        for c in Channel
+    }
+    soon = next(r for r in planned if r.template == "document-due-soon")
+    # 7 December 09:00 in Amsterdam is 08:00 UTC; it expires when the due date begins.
+    assert soon.not_before == utc(2026, 12, 7, 8)
+    assert soon.expires_at == utc(2026, 12, 9, 23)
+    assert soon.status is NotificationStatus.PENDING
+    assert soon.template_version == 1
+    assert soon.personalisation["due"] == "2026-12-10"
+    assert soon.resident_id == resident.id and soon.subject_id == str(task.id)
+
+
+def test_other_tasks_and_tasks_without_due_date_plan_nothing(app: Flask) -> None:
+    with time_machine.travel(NOW, tick=False):
+        _request_document(due=None)
+        _request_document(kind=TaskKind.STEP)
+        _request_document(holder=Holder.ORGANISATION)
+    assert rows() == []
+
+
+def test_moments_already_past_are_not_planned(app: Flask) -> None:
+    with time_machine.travel(NOW, tick=False):
+        _request_document(due=NOW.date() + timedelta(days=1))
+    assert {r.template for r in rows()} == {"document-due-today", "document-overdue"}
+
+
+def test_planning_twice_is_a_no_op(app: Flask) -> None:
+    """Fault 9: the same reminder created twice (double submit, re-run) stays one row."""
+    with time_machine.travel(NOW, tick=False):
+        _, task = _request_document()
+        before = {r.id for r in rows()}
+        plan_document_reminders(task)
+        plan_document_reminders(task)
+        db.session.commit()
+    assert {r.id for r in rows()} == before
+
+
+def test_a_new_due_date_cancels_the_old_reminders_and_plans_new_ones(app: Flask) -> None:
+    with time_machine.travel(NOW, tick=False):
+        _, task = _request_document()
+        task.due_date = DUE + timedelta(days=7)
+        plan_document_reminders(task)
+        db.session.commit()
+    assert len(rows(status=NotificationStatus.CANCELLED, status_reason="rescheduled")) == 6
+    live = rows(status=NotificationStatus.PENDING)
+    assert len(live) == 6 and {r.personalisation["due"] for r in live} == {"2026-12-17"}
+    # Moving it back plans the original moment again: cancelled rows do not block their key.
+    with time_machine.travel(NOW, tick=False):
+        task.due_date = DUE
+        plan_document_reminders(task)
+        db.session.commit()
+    assert {r.personalisation["due"] for r in rows(status=NotificationStatus.PENDING)} == {
+        "2026-12-10"
+    }
+
+
+def test_completing_the_task_cancels_its_unsent_reminders(app: Flask) -> None:
+    with time_machine.travel(NOW, tick=False):
+        resident, task = _request_document()
+        complete_task(dossier_of(resident), task, actor=Actor.resident())
+        db.session.commit()
+    assert {(r.status, r.status_reason) for r in rows()} == {
+        (NotificationStatus.CANCELLED, "task-closed")
+    }
+
+
+def test_appointment_reminders_day_before_and_two_hours_before(app: Flask) -> None:
+    with time_machine.travel(NOW, tick=False):
+        resident = make_resident()
+        starts = utc(2026, 12, 8, 13, 30)  # Tuesday 14:30 in Amsterdam
+        assert (
+            plan_appointment_reminders(
+                12,
+                resident_id=resident.id,
+                starts_at=starts,
+                title="Gesprek",
+                organisation="Gemeente",
+            )
+            == 4
+        )
+        db.session.commit()
+    by_template = {(r.template, r.channel): r for r in rows()}
+    day_before = by_template[("appointment-day-before", Channel.SMS)]
+    assert day_before.not_before == utc(2026, 12, 7, 9)  # Monday 10:00 local
+    assert day_before.expires_at == utc(2026, 12, 7, 23)
+    soon = by_template[("appointment-soon", Channel.EMAIL)]
+    assert soon.not_before == starts - timedelta(hours=2) and soon.expires_at == starts
+
+
+def test_moving_and_cancelling_an_appointment(app: Flask) -> None:
+    with time_machine.travel(NOW, tick=False):
+        resident = make_resident()
+        first = utc(2026, 12, 8, 13, 30)
+        plan_appointment_reminders(12, resident_id=resident.id, starts_at=first)
+        plan_appointment_reminders(12, resident_id=resident.id, starts_at=first)  # no-op
+        assert len(rows()) == 4
+        plan_appointment_reminders(12, resident_id=resident.id, starts_at=first + timedelta(days=2))
+        assert len(rows(status=NotificationStatus.PENDING)) == 4
+        assert len(rows(status=NotificationStatus.CANCELLED)) == 4
+        assert cancel_reminders_for("appointment", 12) == 4
+        db.session.commit()
+    assert rows(status=NotificationStatus.PENDING) == []
+
+
+def test_planning_only_touches_the_session(app: Flask) -> None:
+    """The caller's transaction decides: a rollback leaves no reminder behind."""
+    with time_machine.travel(NOW, tick=False):
+        resident = make_resident()
+        db.session.commit()
+        plan_appointment_reminders(3, resident_id=resident.id, starts_at=utc(2026, 12, 9, 12))
+        db.session.rollback()
+    assert rows() == []

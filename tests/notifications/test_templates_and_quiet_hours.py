@@ -1,0 +1,147 @@
+"""Texts (one GSM-7 SMS, discreet, pinned versions) and quiet hours (edges, DST switch days)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+import pytest
+from flask import Flask
+
+from app.clock import AMSTERDAM
+from app.models.notification import Channel
+from app.services.notifications import templates
+from app.services.notifications.quiet_hours import in_quiet_hours, next_allowed
+from app.services.notifications.templates import TEMPLATES, is_gsm7, render
+from tests.html import check_page
+
+# PORTAL_URL may be up to 48 characters (app/config.py); the SMS texts are tested with that.
+URL = "https://mijnoverzicht.gemeente-rijnstad.nl/login"
+assert len(URL) == 48
+# The longest day and month names: "woensdag 30 september", "Wednesday 30 September".
+LONGEST = {
+    "starts_at": "2026-09-30T20:45:00+00:00",
+    "due": "2026-09-30",
+    "title": "Uitkeringsspecificatie van september sturen",
+    "organisation": "Gemeente",
+}
+FORBIDDEN = (
+    "schuld",
+    "debt",
+    "bedrag",
+    "amount",
+    "€",
+    "euro",
+    "betal",
+    "pay",
+    "achterstand",
+    "arrears",
+    "uitkering",
+    "benefit",
+    "Uitkeringsspecificatie",
+)
+
+
+@pytest.mark.parametrize("key", sorted(TEMPLATES))
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_sms_fits_one_gsm7_message_and_is_discreet(app: Flask, key, lang) -> None:
+    for values in (LONGEST, {**LONGEST, "starts_at": None}):
+        text = render(key[0], key[1], Channel.SMS, lang, values, URL).text
+        assert is_gsm7(text), text
+        assert len(text) <= 160, (len(text), text)
+        assert not any(word.lower() in text.lower() for word in FORBIDDEN), text
+        assert "{" not in text
+
+
+@pytest.mark.parametrize("key", sorted(TEMPLATES))
+def test_email_has_text_and_accessible_html(app: Flask, key) -> None:
+    with app.test_request_context():
+        from flask import render_template
+
+        rendered = render(key[0], key[1], Channel.EMAIL, "nl", LONGEST, URL)
+        html = render_template("email/reminder.html", message=rendered)
+    assert rendered.subject and URL in rendered.text and "{" not in rendered.text
+    soup = check_page(html, partial=True)
+    assert soup.html["lang"] == "nl"
+    assert soup.find("a")["href"] == URL and soup.find("a").get_text(strip=True)
+    assert not soup.find("img") and not soup.find("table")
+
+
+def test_a_changed_template_does_not_change_a_planned_reminder(app: Flask, monkeypatch) -> None:
+    """Fault 16: the version pinned at planning is the one rendered."""
+    new = templates.TemplateText(
+        sms="NIEUW {url}", subject="Nieuw", paragraphs=("Nieuw",), link_text="Nieuw"
+    )
+    monkeypatch.setitem(TEMPLATES, ("document-due-soon", 2), {"nl": new, "en": new})
+    monkeypatch.setitem(templates.CURRENT, "document-due-soon", 2)
+    assert render("document-due-soon", 1, Channel.SMS, "nl", LONGEST, URL).text.startswith(
+        "Mijn Overzicht: wilt u uiterlijk woensdag 30 september"
+    )
+    assert render("document-due-soon", 2, Channel.SMS, "nl", LONGEST, URL).text.startswith("NIEUW")
+
+
+def test_dutch_and_english_words(app: Flask) -> None:
+    nl = render("appointment-day-before", 1, Channel.SMS, "nl", LONGEST, URL).text
+    en = render("appointment-day-before", 1, Channel.SMS, "en", LONGEST, URL).text
+    assert "op woensdag 30 september om 22.45 uur" in nl  # 20:45 UTC is 22:45 in summer
+    assert "on Wednesday 30 September at 10:45 PM" in en
+
+
+# --- quiet hours ------------------------------------------------------------------------------
+
+Q_START, Q_END = time(21), time(8)
+
+
+def local(y, m, d, hh, mm=0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=AMSTERDAM)
+
+
+@pytest.mark.parametrize(
+    ("clock", "quiet"),
+    [
+        (time(20, 59), False),
+        (time(21, 0), True),
+        (time(23, 59), True),
+        (time(0, 0), True),
+        (time(7, 59), True),
+        (time(8, 0), False),
+        (time(12, 0), False),
+    ],
+)
+def test_window_edges_wrapping_midnight(clock, quiet) -> None:
+    assert in_quiet_hours(clock, Q_START, Q_END) is quiet
+
+
+def test_window_within_one_day_and_no_window() -> None:
+    assert in_quiet_hours(time(13), time(12), time(14))
+    assert not in_quiet_hours(time(14), time(12), time(14))
+    assert not in_quiet_hours(time(3), time(8), time(8))
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (local(2026, 12, 2, 20, 59), local(2026, 12, 2, 20, 59)),  # just before: unchanged
+        (local(2026, 12, 2, 21, 0), local(2026, 12, 3, 8, 0)),  # evening -> next morning
+        (local(2026, 12, 3, 7, 59), local(2026, 12, 3, 8, 0)),  # early -> same morning
+        (local(2026, 12, 3, 8, 0), local(2026, 12, 3, 8, 0)),  # end is not quiet
+        # Spring forward (29 March 2026, 02:00 -> 03:00): the night is an hour shorter.
+        (local(2026, 3, 28, 22, 0), local(2026, 3, 29, 8, 0)),
+        # Fall back (25 October 2026, 03:00 -> 02:00): the night is an hour longer.
+        (local(2026, 10, 24, 22, 0), local(2026, 10, 25, 8, 0)),
+    ],
+)
+def test_next_allowed_moment(moment, expected) -> None:
+    result = next_allowed(moment.astimezone(UTC), Q_START, Q_END)
+    assert result == expected.astimezone(UTC)
+    assert result.tzinfo is UTC
+
+
+def test_dst_switch_days_in_utc() -> None:
+    # 08:00 local is 06:00 UTC in summer time and 07:00 UTC in winter time.
+    spring = next_allowed(datetime(2026, 3, 29, 1, 30, tzinfo=UTC), Q_START, Q_END)
+    assert spring == datetime(2026, 3, 29, 6, 0, tzinfo=UTC)
+    autumn = next_allowed(datetime(2026, 10, 25, 1, 30, tzinfo=UTC), Q_START, Q_END)
+    assert autumn == datetime(2026, 10, 25, 7, 0, tzinfo=UTC)
+    # In the repeated hour (02:30 CEST and 02:30 CET both exist) it is quiet either way.
+    assert next_allowed(datetime(2026, 10, 25, 0, 30, tzinfo=UTC), Q_START, Q_END) == autumn
+    assert next_allowed(datetime(2026, 10, 25, 1, 30, tzinfo=UTC), Q_START, Q_END) == autumn
