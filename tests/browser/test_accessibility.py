@@ -25,6 +25,8 @@ pytestmark = pytest.mark.browser
 
 Screenshot = Callable[[Page, str], None]
 
+TEXT_200_WIDTHS = (2 * NARROW_WIDTH, 1024)
+
 # name -> (path, HTTP status)
 PUBLIC_PAGES = {
     "login": ("/inloggen", 200),
@@ -84,10 +86,16 @@ def test_no_horizontal_scroll_at_320px(
 def test_no_horizontal_scroll_at_200_percent_text(
     visit: Visit, screenshot: Screenshot, path: str, status: int, bsn: str | None
 ) -> None:
-    page = visit(path, width=NARROW_WIDTH, bsn=bsn, status=status)
-    set_text_size(page, 200)
-    screenshot(page, "320px-200pct")
-    assert horizontal_overflow(page) == 0, _overflow_message(page)
+    # 640 px at 200% text leaves as many characters per line as 320 px at 100%: the same room
+    # the reflow criterion asks for. 1024 px is the plain WCAG 1.4.4 case.
+    problems = []
+    for width in TEXT_200_WIDTHS:
+        page = visit(path, width=width, bsn=bsn, status=status)
+        set_text_size(page, 200)
+        screenshot(page, f"{width}px-200pct")
+        if horizontal_overflow(page):
+            problems.append(f"at {width}px: {_overflow_message(page)}")
+    assert problems == []
 
 
 @pytest.mark.parametrize(("path", "status", "bsn"), PAGES)
