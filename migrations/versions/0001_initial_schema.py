@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 11:23:56.460434
+Create Date: 2026-11-30 11:49:47.145871
 
 """
 from alembic import op
@@ -83,6 +83,53 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_dossier')),
     sa.UniqueConstraint('resident_id', name=op.f('uq_dossier_resident_id'))
     )
+    op.create_table('notification',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=200), nullable=False),
+    sa.Column('subject_type', sa.String(length=20), nullable=False),
+    sa.Column('subject_id', sa.String(length=40), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('appointment', 'document', name='reminder_kind', native_enum=False, length=20), nullable=False),
+    sa.Column('channel', sa.Enum('email', 'sms', name='notification_channel', native_enum=False, length=20), nullable=False),
+    sa.Column('template', sa.String(length=60), nullable=False),
+    sa.Column('template_version', sa.Integer(), nullable=False),
+    sa.Column('personalisation', sa.JSON(), nullable=False),
+    sa.Column('to_address', sa.String(length=254), nullable=True),
+    sa.Column('not_before', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('status', sa.Enum('pending', 'created', 'sending', 'sent', 'delivered', 'temporary-failure', 'permanent-failure', 'technical-failure', 'cancelled', name='notification_status', native_enum=False, length=20), nullable=False),
+    sa.Column('status_reason', sa.String(length=200), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('provider', sa.String(length=20), nullable=True),
+    sa.Column('provider_reference', sa.String(length=200), nullable=True),
+    sa.Column('resend_of', sa.String(length=36), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('queued_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_notification_resident_id_resident'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index('ix_notification_resident', ['resident_id'], unique=False)
+        batch_op.create_index('ix_notification_status_lease', ['status', 'lease_until'], unique=False)
+        batch_op.create_index('ix_notification_status_not_before', ['status', 'not_before'], unique=False)
+        batch_op.create_index('ix_notification_subject', ['subject_type', 'subject_id'], unique=False)
+        batch_op.create_index('uq_notification_live_dedupe_key', ['dedupe_key'], unique=True, postgresql_where=sa.text("status <> 'cancelled'"), sqlite_where=sa.text("status <> 'cancelled'"))
+
+    op.create_table('reminder_preference',
+    sa.Column('resident_id', sa.Integer(), nullable=False),
+    sa.Column('appointment_channels', sa.String(length=20), nullable=False),
+    sa.Column('document_channels', sa.String(length=20), nullable=False),
+    sa.Column('quiet_start', sa.Time(), nullable=True),
+    sa.Column('quiet_end', sa.Time(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_reminder_preference_resident_id_resident'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('resident_id', name=op.f('pk_reminder_preference'))
+    )
     op.create_table('staff_membership',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=False),
@@ -104,6 +151,19 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_dossier_organisation')),
     sa.UniqueConstraint('dossier_id', 'organisation_id', name=op.f('uq_dossier_organisation_dossier_id'))
     )
+    op.create_table('notification_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('notification_id', sa.String(length=36), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('from_status', sa.String(length=20), nullable=True),
+    sa.Column('to_status', sa.String(length=20), nullable=True),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['notification_id'], ['notification.id'], name=op.f('fk_notification_event_notification_id_notification'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification_event'))
+    )
+    with op.batch_alter_table('notification_event', schema=None) as batch_op:
+        batch_op.create_index('ix_notification_event_notification', ['notification_id', 'at'], unique=False)
+
     op.create_table('task',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=False),
@@ -122,6 +182,36 @@ def upgrade():
     )
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.create_index('ix_task_dossier_status', ['dossier_id', 'status'], unique=False)
+
+    op.create_table('document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dossier_id', sa.Integer(), nullable=False),
+    sa.Column('task_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('unrequested', sa.Boolean(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=50), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('storage_key', sa.String(length=100), nullable=False),
+    sa.Column('description', sa.String(length=200), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('uploaded_by_staff_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.Enum('received', 'approved', 'rejected', name='document_status', native_enum=False, length=20), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('reviewed_by_staff_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['dossier_id'], ['dossier.id'], name=op.f('fk_document_dossier_id_dossier'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_document_organisation_id_organisation')),
+    sa.ForeignKeyConstraint(['reviewed_by_staff_id'], ['staff_member.id'], name=op.f('fk_document_reviewed_by_staff_id_staff_member')),
+    sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_document_task_id_task'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_staff_id'], ['staff_member.id'], name=op.f('fk_document_uploaded_by_staff_id_staff_member')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_document')),
+    sa.UniqueConstraint('storage_key', name=op.f('uq_document_storage_key'))
+    )
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_document_dossier_id'), ['dossier_id'], unique=False)
+        batch_op.create_index('ix_document_task', ['task_id'], unique=False)
 
     op.create_table('timeline_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -153,12 +243,30 @@ def downgrade():
         batch_op.drop_index('ix_timeline_dossier_time')
 
     op.drop_table('timeline_event')
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.drop_index('ix_document_task')
+        batch_op.drop_index(batch_op.f('ix_document_dossier_id'))
+
+    op.drop_table('document')
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.drop_index('ix_task_dossier_status')
 
     op.drop_table('task')
+    with op.batch_alter_table('notification_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_notification_event_notification')
+
+    op.drop_table('notification_event')
     op.drop_table('dossier_organisation')
     op.drop_table('staff_membership')
+    op.drop_table('reminder_preference')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index('uq_notification_live_dedupe_key', postgresql_where=sa.text("status <> 'cancelled'"), sqlite_where=sa.text("status <> 'cancelled'"))
+        batch_op.drop_index('ix_notification_subject')
+        batch_op.drop_index('ix_notification_status_not_before')
+        batch_op.drop_index('ix_notification_status_lease')
+        batch_op.drop_index('ix_notification_resident')
+
+    op.drop_table('notification')
     op.drop_table('dossier')
     op.drop_table('test_idp_artifact')
     op.drop_table('staff_member')
