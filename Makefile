@@ -52,7 +52,7 @@ python-deps: $(VENV_STAMP) ## Create .venv and pip install -e '.[dev]' (again on
 
 $(VENV_STAMP): pyproject.toml
 	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -qq -e '.[dev]'
 	touch $@
 
 node-deps: $(NODE_STAMP) ## npm ci (htmx, axe-core) from package-lock.json
