@@ -52,6 +52,8 @@ class LiveDossier:
             str(self.resident_id),
             self.updated_at.isoformat(),
             self.today.isoformat(),
+            # The hour too: an appointment that has passed leaves the overview without an event.
+            clock.now().strftime("%H"),
             str(get_locale() or "nl"),
             "f" if fragment else "p",
         ]

@@ -1,5 +1,11 @@
 """Typed SQLAlchemy 2 models, one module per aggregate."""
 
+from app.models.appointment import (
+    Appointment,
+    AppointmentSlot,
+    AppointmentStatus,
+    Channel,
+)
 from app.models.document import Document, DocumentStatus
 from app.models.notification import Notification, NotificationEvent, ReminderPreference
 from app.models.organisation import Organisation, StaffMember, StaffMembership
@@ -10,6 +16,10 @@ from app.models.timeline import ActorType, TimelineEvent
 
 __all__ = [
     "ActorType",
+    "Appointment",
+    "AppointmentSlot",
+    "AppointmentStatus",
+    "Channel",
     "Document",
     "DocumentStatus",
     "Dossier",

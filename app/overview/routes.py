@@ -9,6 +9,8 @@ from werkzeug.wrappers import Response
 from app.auth.guards import resident_required
 from app.htmx import render_page
 from app.live import LiveDossier
+from app.services.appointment_ics import channel_text, slot_when, where_text
+from app.services.appointments import next_appointment, topic_text
 from app.services.overview import build_overview, heading, light_sentence, light_words
 
 bp = Blueprint("overview", __name__)
@@ -30,5 +32,10 @@ def index() -> Response:
         light_words=light_words,
         light_sentence=light_sentence(overview.state),
         live=live,
+        next_appointment=next_appointment(overview.dossier),
+        slot_when=lambda slot: slot_when(slot, live.today),
+        channel_text=channel_text,
+        where_text=where_text,
+        topic_text=topic_text,
     )
     return live.validate(response)

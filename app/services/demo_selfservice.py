@@ -4,21 +4,26 @@ question thread. Called at the end of seed_demo(); the residents' lights stay as
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from flask_babel import force_locale
 from pypdf import PdfWriter
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from app.clock import AMSTERDAM
 from app.extensions import db
 from app.models import (
+    Channel,
     Document,
     DocumentStatus,
     Dossier,
+    Organisation,
     Resident,
     StaffMember,
     Task,
 )
+from app.services.appointments import book_appointment, free_slots, publish_slots
 from app.services.bsn import bsn_hash
 from app.services.documents import review_document, submit_documents
 from app.services.storage import Storage, get_storage
@@ -105,5 +110,66 @@ def seed_documents(now: datetime) -> None:
     db.session.commit()
 
 
+def seed_appointments(now: datetime) -> None:
+    """Two weeks of free times for each organisation, and one booked appointment."""
+    from app.services.demo import DEMO_RESIDENTS
+
+    orgs = {o.slug: o for o in db.session.scalars(select(Organisation))}
+    plans = [
+        (
+            "gemeente-rijnstad",
+            Channel.DESK,
+            "Stadhuisplein 1, Rijnstad. Meld u bij de balie.",
+            "P. Jansen",
+            "Neem uw identiteitsbewijs mee.",
+        ),
+        (
+            "schuldhulp-rijnstreek",
+            Channel.PHONE,
+            "",
+            "M. Bakker",
+            "Leg uw brieven over schulden klaar.",
+        ),
+        (
+            "groene-hart-wonen",
+            Channel.VIDEO,
+            "U krijgt de link een dag van tevoren per e-mail.",
+            "A. de Boer",
+            "",
+        ),
+    ]
+    local_today = now.astimezone(AMSTERDAM).date()
+    for slug, channel, location, who, bring in plans:
+        starts = []
+        for day in range(1, 15):
+            d = local_today + timedelta(days=day)
+            if d.weekday() >= 5:
+                continue
+            for hour, minute in ((9, 0), (10, 30), (14, 0)):
+                local = datetime(d.year, d.month, d.day, hour, minute, tzinfo=AMSTERDAM)
+                starts.append(local.astimezone(UTC))
+        publish_slots(
+            orgs[slug],
+            starts,
+            minutes=30,
+            channel=channel,
+            location=location,
+            with_whom=who,
+            what_to_bring=bring,
+        )
+    mohamed = _dossier(DEMO_RESIDENTS[4].bsn)
+    slot = free_slots(mohamed, organisation_id=orgs["schuldhulp-rijnstreek"].id)[4]
+    # The item's title is written in the resident's language; the seed has no request.
+    with force_locale("nl"):
+        book_appointment(
+            mohamed,
+            slot,
+            "money",
+            "Ik wil praten over mijn betalingsregeling.",
+            actor=Actor.resident(),
+        )
+
+
 def seed_selfservice(now: datetime) -> None:
     seed_documents(now)
+    seed_appointments(now)

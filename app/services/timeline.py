@@ -29,6 +29,7 @@ EVENT_TEXTS = {
     "question_answered": lazy_gettext("Your question was answered: %(subject)s"),
     "appointment_booked": lazy_gettext("Appointment made: %(subject)s"),
     "appointment_cancelled": lazy_gettext("Appointment cancelled: %(subject)s"),
+    "appointment_moved": lazy_gettext("Appointment moved: %(subject)s"),
     "contact_recorded": lazy_gettext("Contact with you: %(subject)s"),
 }
 

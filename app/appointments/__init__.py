@@ -1,0 +1,1 @@
+"""Appointments: book from free slots, move, cancel, add to a calendar."""

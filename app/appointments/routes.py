@@ -1,0 +1,180 @@
+"""/afspraken: the resident's appointments; book, move and cancel; download as .ics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app import clock
+from app.appointments.forms import BookForm, CancelForm, SlotForm
+from app.auth.guards import resident_required
+from app.extensions import db
+from app.htmx import render_page
+from app.models import Appointment, AppointmentSlot, Dossier
+from app.services.appointment_ics import appointment_ics, channel_text, slot_when, where_text
+from app.services.appointments import (
+    TOPICS,
+    AppointmentError,
+    appointments_of,
+    book_appointment,
+    can_change,
+    cancel_appointment,
+    dossier_appointment,
+    free_slots,
+    reschedule_appointment,
+    too_late_message,
+    topic_text,
+)
+from app.services.timeline import Actor
+
+bp = Blueprint("appointments", __name__, url_prefix="/afspraken")
+
+
+def _dossier() -> Dossier:
+    dossier = current_user.dossier
+    if dossier is None:
+        abort(404)
+    return dossier
+
+
+def _appointment(dossier: Dossier, appointment_id: int) -> Appointment:
+    found = dossier_appointment(dossier, appointment_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _words() -> dict[str, Any]:
+    today = clock.today()
+    return {
+        "slot_when": lambda slot: slot_when(slot, today),
+        "where_text": where_text,
+        "channel_text": channel_text,
+        "topic_text": topic_text,
+        "can_change": can_change,
+        "too_late_message": too_late_message,
+    }
+
+
+def _chosen_slot(form: SlotForm) -> AppointmentSlot | None:
+    if form.slot.errors:
+        form.slot.errors = [gettext("Choose a time.")]
+        return None
+    return db.session.get(AppointmentSlot, form.slot.data) if form.slot.data else None
+
+
+@bp.get("")
+@resident_required
+def index() -> Response:
+    dossier = _dossier()
+    now = clock.now()
+    mine = appointments_of(dossier)
+    upcoming = [a for a in mine if a.is_booked and a.slot.ends_at > now]
+    earlier = [a for a in mine if a not in upcoming]
+    return render_page(
+        "appointments/index.html",
+        "appointments/_list.html",
+        upcoming=upcoming,
+        earlier=list(reversed(earlier)),
+        **_words(),
+    )
+
+
+@bp.route("/maken", methods=["GET", "POST"])
+@resident_required
+def book() -> Response:
+    dossier = _dossier()
+    form = BookForm()
+    if request.method == "POST":
+        valid = form.validate()
+        slot = _chosen_slot(form)
+        if valid and not form.slot.errors:
+            try:
+                book_appointment(
+                    dossier,
+                    slot,
+                    form.topic.data or "",
+                    form.note.data or "",
+                    actor=Actor.resident(),
+                )
+            except AppointmentError as error:
+                form.slot.errors = [str(error)]
+            else:
+                flash(gettext("Your appointment is made."))
+                return redirect(url_for("appointments.index"), 303)
+    return render_page(
+        "appointments/book.html",
+        "appointments/_book_form.html",
+        form=form,
+        slots=free_slots(dossier),
+        topics=TOPICS,
+        **_words(),
+    )
+
+
+@bp.route("/<int:appointment_id>/verzetten", methods=["GET", "POST"])
+@resident_required
+def reschedule(appointment_id: int) -> Response:
+    dossier = _dossier()
+    appointment = _appointment(dossier, appointment_id)
+    form = SlotForm()
+    if request.method == "POST":
+        valid = form.validate()
+        slot = _chosen_slot(form)
+        if valid and not form.slot.errors:
+            try:
+                reschedule_appointment(dossier, appointment, slot, actor=Actor.resident())
+            except AppointmentError as error:
+                form.slot.errors = [str(error)]
+            else:
+                flash(gettext("Your appointment is moved."))
+                return redirect(url_for("appointments.index"), 303)
+    slots = free_slots(dossier, organisation_id=appointment.slot.organisation_id)
+    return render_page(
+        "appointments/reschedule.html",
+        "appointments/_reschedule_form.html",
+        form=form,
+        appointment=appointment,
+        slots=slots,
+        **_words(),
+    )
+
+
+@bp.route("/<int:appointment_id>/afzeggen", methods=["GET", "POST"])
+@resident_required
+def cancel(appointment_id: int) -> Response:
+    dossier = _dossier()
+    appointment = _appointment(dossier, appointment_id)
+    form = CancelForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            cancel_appointment(dossier, appointment, actor=Actor.resident())
+        except AppointmentError as error:
+            problem = str(error)
+        else:
+            flash(gettext("Your appointment is cancelled."))
+            return redirect(url_for("appointments.index"), 303)
+    return render_page(
+        "appointments/cancel.html",
+        "appointments/_cancel_form.html",
+        form=form,
+        appointment=appointment,
+        problem=problem,
+        **_words(),
+    )
+
+
+@bp.get("/<int:appointment_id>/afspraak.ics")
+@resident_required
+def calendar_file(appointment_id: int) -> Response:
+    appointment = _appointment(_dossier(), appointment_id)
+    response = make_response(appointment_ics(appointment))
+    response.mimetype = "text/calendar"
+    response.headers["Content-Disposition"] = "attachment; filename=afspraak.ics"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

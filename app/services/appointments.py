@@ -1,0 +1,254 @@
+"""Appointments: organisations publish slots, residents book, move and cancel them.
+
+One booking per slot is guaranteed by a unique constraint on Appointment.held_slot_id, not by a
+check-then-insert: when two requests race, the database refuses the second and it gets SlotTaken.
+Each booking is an organisation Task of kind appointment (so the light and the summary see it)
+and every change lands in the timeline in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext, lazy_gettext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app import clock
+from app.extensions import db
+from app.models import (
+    Appointment,
+    AppointmentSlot,
+    AppointmentStatus,
+    Channel,
+    Dossier,
+    Holder,
+    Organisation,
+    Task,
+    TaskKind,
+)
+from app.services.timeline import Actor, record_event
+
+TOPICS = {
+    "money": lazy_gettext("Money and debts"),
+    "income": lazy_gettext("Income and benefits"),
+    "housing": lazy_gettext("Housing and rent"),
+    "papers": lazy_gettext("Help with letters and forms"),
+    "other": lazy_gettext("Something else"),
+}
+
+
+class AppointmentError(Exception):
+    """Refused, with a message the resident can read."""
+
+
+class SlotTaken(AppointmentError):
+    pass
+
+
+def topic_text(key: str) -> str:
+    return str(TOPICS.get(key, TOPICS["other"]))
+
+
+def publish_slots(
+    organisation: Organisation,
+    starts: list[datetime],
+    *,
+    minutes: int,
+    channel: Channel,
+    location: str = "",
+    with_whom: str = "",
+    what_to_bring: str = "",
+) -> list[AppointmentSlot]:
+    """Staff (or the demo seed) offer times. Start times must be aware datetimes."""
+    slots = [
+        AppointmentSlot(
+            organisation=organisation,
+            starts_at=start,
+            minutes=minutes,
+            channel=channel,
+            location=location,
+            with_whom=with_whom,
+            what_to_bring=what_to_bring,
+        )
+        for start in starts
+    ]
+    db.session.add_all(slots)
+    db.session.flush()
+    return slots
+
+
+def free_slots(
+    dossier: Dossier, *, organisation_id: int | None = None, limit: int = 40
+) -> list[AppointmentSlot]:
+    """Future, unbooked slots of the organisations in this dossier, soonest first."""
+    org_ids = [o.id for o in dossier.organisations]
+    if organisation_id is not None:
+        org_ids = [i for i in org_ids if i == organisation_id]
+    held = select(Appointment.held_slot_id).where(Appointment.held_slot_id.is_not(None))
+    stmt = (
+        select(AppointmentSlot)
+        .where(
+            AppointmentSlot.organisation_id.in_(org_ids),
+            AppointmentSlot.starts_at > clock.now(),
+            AppointmentSlot.id.not_in(held),
+        )
+        .options(selectinload(AppointmentSlot.organisation))
+        .order_by(AppointmentSlot.starts_at, AppointmentSlot.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def appointments_of(dossier: Dossier) -> list[Appointment]:
+    stmt = (
+        select(Appointment)
+        .where(Appointment.dossier_id == dossier.id)
+        .options(selectinload(Appointment.slot).selectinload(AppointmentSlot.organisation))
+    )
+    return sorted(db.session.scalars(stmt), key=lambda a: a.slot.starts_at)
+
+
+def next_appointment(dossier: Dossier) -> Appointment | None:
+    now = clock.now()
+    upcoming = [a for a in appointments_of(dossier) if a.is_booked and a.slot.ends_at > now]
+    return upcoming[0] if upcoming else None
+
+
+def dossier_appointment(dossier: Dossier, appointment_id: int) -> Appointment | None:
+    found = db.session.get(Appointment, appointment_id)
+    if found is None or found.dossier_id != dossier.id:
+        return None
+    return found
+
+
+def can_change(appointment: Appointment) -> bool:
+    hours = int(current_app.config["APPOINTMENT_CHANGE_HOURS"])
+    return appointment.is_booked and appointment.slot.starts_at - clock.now() >= timedelta(
+        hours=hours
+    )
+
+
+def _check_slot(dossier: Dossier, slot: AppointmentSlot | None) -> AppointmentSlot:
+    if slot is None or slot.organisation_id not in {o.id for o in dossier.organisations}:
+        raise AppointmentError(gettext("Choose one of the times below."))
+    if slot.starts_at <= clock.now():
+        raise AppointmentError(gettext("This time has already passed. Choose another time."))
+    return slot
+
+
+def _hold(appointment: Appointment, slot: AppointmentSlot) -> None:
+    """Take the slot; the unique constraint refuses it when someone else was quicker."""
+    appointment.slot = slot
+    appointment.held_slot_id = slot.id
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise SlotTaken(
+            gettext("Someone else just booked this time. Choose another time.")
+        ) from None
+
+
+def _title(topic: str) -> str:
+    return gettext("Appointment: %(topic)s", topic=topic_text(topic))
+
+
+def book_appointment(
+    dossier: Dossier, slot: AppointmentSlot | None, topic: str, note: str, *, actor: Actor
+) -> Appointment:
+    slot = _check_slot(dossier, slot)
+    if topic not in TOPICS:
+        raise AppointmentError(gettext("Choose what the appointment is about."))
+    now = clock.now()
+    appointment = Appointment(
+        dossier_id=dossier.id, topic=topic, note=note.strip(), booked_at=now, slot_id=slot.id
+    )
+    db.session.add(appointment)
+    _hold(appointment, slot)
+    task = Task(
+        dossier_id=dossier.id,
+        kind=TaskKind.APPOINTMENT,
+        holder=Holder.ORGANISATION,
+        organisation_id=slot.organisation_id,
+        title=_title(topic),
+        due_date=slot.starts_at.astimezone(clock.AMSTERDAM).date(),
+        created_at=now,
+    )
+    db.session.add(task)
+    db.session.flush()
+    appointment.task_id = task.id
+    record_event(
+        dossier,
+        "appointment_booked",
+        actor,
+        subject=task.title,
+        task=task,
+        organisation=slot.organisation,
+        at=now,
+    )
+    db.session.commit()
+    return appointment
+
+
+def reschedule_appointment(
+    dossier: Dossier, appointment: Appointment, slot: AppointmentSlot | None, *, actor: Actor
+) -> Appointment:
+    if not can_change(appointment):
+        raise AppointmentError(too_late_message(appointment))
+    slot = _check_slot(dossier, slot)
+    if slot.organisation_id != appointment.slot.organisation_id:
+        raise AppointmentError(gettext("Choose one of the times below."))
+    now = clock.now()
+    appointment.held_slot_id = None
+    db.session.flush()
+    _hold(appointment, slot)
+    if appointment.task is not None:
+        appointment.task.due_date = slot.starts_at.astimezone(clock.AMSTERDAM).date()
+    title = appointment.task.title if appointment.task else _title(appointment.topic)
+    record_event(
+        dossier,
+        "appointment_moved",
+        actor,
+        subject=title,
+        task=appointment.task,
+        organisation=slot.organisation,
+        at=now,
+    )
+    db.session.commit()
+    return appointment
+
+
+def cancel_appointment(dossier: Dossier, appointment: Appointment, *, actor: Actor) -> None:
+    if not can_change(appointment):
+        raise AppointmentError(too_late_message(appointment))
+    now = clock.now()
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.cancelled_at = now
+    appointment.held_slot_id = None
+    task = appointment.task
+    if task is not None and task.is_open:
+        task.cancel(now)
+    title = task.title if task else _title(appointment.topic)
+    record_event(
+        dossier,
+        "appointment_cancelled",
+        actor,
+        subject=title,
+        task=task,
+        organisation=appointment.slot.organisation,
+        at=now,
+    )
+    db.session.commit()
+
+
+def too_late_message(appointment: Appointment) -> str:
+    org = appointment.slot.organisation
+    return gettext(
+        "This appointment is too soon to change it here. Please call %(organisation)s on "
+        "%(phone)s.",
+        organisation=org.name,
+        phone=org.phone,
+    )
