@@ -3,17 +3,57 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
 from app.config import DEFAULT_SECRET, DEMO_ENCRYPTION_KEY
+from app.digid.levels import LEVELS
 
 
 class SettingsError(RuntimeError):
     pass
 
 
-def production_problems(config: dict) -> list[str]:
+def _file_problem(config: dict[str, Any], setting: str, required: bool) -> str | None:
+    path = config.get(setting) or ""
+    if not path and not required:
+        return None
+    if not path or not Path(path).is_file():
+        return f"{setting} does not point to a file ({path or 'not set'})"
+    return None
+
+
+def saml_problems(config: dict[str, Any]) -> list[str]:
+    """The DigiD settings: files that must exist, and values that must make sense."""
+    problems = []
+    for setting in ("SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE", "SAML_IDP_METADATA_FILE"):
+        problems.append(_file_problem(config, setting, required=True))
+    # Optional files, but when configured they must be there (a typo must not fall back).
+    for setting in (
+        "SAML_IDP_METADATA_CERT_FILE",
+        "SAML_BACKCHANNEL_CA_FILE",
+        "SAML_BACKCHANNEL_CERT_FILE",
+        "SAML_BACKCHANNEL_KEY_FILE",
+    ):
+        problems.append(_file_problem(config, setting, required=False))
+    if bool(config.get("SAML_BACKCHANNEL_CERT_FILE")) != bool(
+        config.get("SAML_BACKCHANNEL_KEY_FILE")
+    ):
+        problems.append("SAML_BACKCHANNEL_CERT_FILE and SAML_BACKCHANNEL_KEY_FILE go together")
+    if not config.get("SAML_SP_ENTITY_ID"):
+        problems.append("SAML_SP_ENTITY_ID is not set")
+    level = str(config.get("SAML_MIN_LEVEL", "")).strip().lower()
+    if level not in LEVELS:
+        problems.append(f"SAML_MIN_LEVEL must be one of {', '.join(LEVELS)} (not {level!r})")
+    for setting, low, high in (("SAML_CLOCK_SKEW", 0, 120), ("SAML_HTTP_TIMEOUT", 1, 60)):
+        value = config.get(setting)
+        if not isinstance(value, int) or not low <= value <= high:
+            problems.append(f"{setting} must be a number of seconds from {low} to {high}")
+    return [p for p in problems if p]
+
+
+def production_problems(config: dict[str, Any]) -> list[str]:
     problems = []
     if config["TEST_IDP_ENABLED"]:
         problems.append("TEST_IDP_ENABLED must be off in production")
@@ -23,13 +63,7 @@ def production_problems(config: dict) -> list[str]:
         problems.append("BSN_HASH_KEY is not set (it still has the demo value)")
     if config["BSN_ENCRYPTION_KEY"] == DEMO_ENCRYPTION_KEY:
         problems.append("BSN_ENCRYPTION_KEY is not set (it still has the demo value)")
-    for setting in ("SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE", "SAML_IDP_METADATA_FILE"):
-        path = config.get(setting) or ""
-        if not path or not Path(path).is_file():
-            problems.append(f"{setting} does not point to a file ({path or 'not set'})")
-    if not config.get("SAML_SP_ENTITY_ID"):
-        problems.append("SAML_SP_ENTITY_ID is not set")
-    return problems
+    return problems + saml_problems(config)
 
 
 def check_settings(app: Flask) -> None:

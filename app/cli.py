@@ -1,4 +1,4 @@
-"""Flask CLI commands: `flask seed-demo`, `flask saml-keys`."""
+"""Flask CLI commands: `flask seed-demo`, `flask saml-keys`, `flask saml-metadata`."""
 
 from __future__ import annotations
 
@@ -30,3 +30,15 @@ def init_app(app: Flask) -> None:
             click.echo(f"Created {path}")
         if not written:
             click.echo("The SAML keys exist already; nothing changed.")
+
+    @app.cli.command("saml-metadata")
+    @click.argument("out", type=click.Path(dir_okay=False, writable=True))
+    def saml_metadata_command(out: str) -> None:
+        """Write this portal's signed SP metadata (the file for Logius) to OUT."""
+        from pathlib import Path
+
+        from app.digid.metadata import signed_sp_metadata_xml
+
+        Path(out).write_text(signed_sp_metadata_xml(app.config), encoding="utf-8")
+        click.echo(f"Signed SP metadata for {app.config['SAML_SP_ENTITY_ID'] or 'this portal'}")
+        click.echo(f"written to {out}. Send it to Logius (DigiD) with your connection request.")

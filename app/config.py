@@ -63,10 +63,19 @@ class Config:
     SAML_SP_CERT_FILE = os.environ.get("SAML_SP_CERT_FILE", str(INSTANCE / "saml" / "sp.crt"))
     # DigiD IdP metadata (file). With the test IdP enabled the metadata is generated instead.
     SAML_IDP_METADATA_FILE = os.environ.get("SAML_IDP_METADATA_FILE", "")
+    # DigiD's metadata signing certificate (PEM); the metadata file must carry its signature.
+    SAML_IDP_METADATA_CERT_FILE = os.environ.get("SAML_IDP_METADATA_CERT_FILE", "")
     # DigiD's entity id; empty = the only IdP in SAML_IDP_METADATA_FILE.
     SAML_IDP_ENTITY_ID = os.environ.get("SAML_IDP_ENTITY_ID", "")
-    # CA bundle for DigiD's TLS server cert; when set the back channel uses two-way TLS.
+    # CA bundle that DigiD's TLS server cert must chain to; empty = the system CAs (never off).
     SAML_BACKCHANNEL_CA_FILE = os.environ.get("SAML_BACKCHANNEL_CA_FILE", "")
+    # TLS client certificate (PEM, PKIoverheid) for the back channel; empty = SAML_SP_CERT_FILE.
+    SAML_BACKCHANNEL_CERT_FILE = os.environ.get("SAML_BACKCHANNEL_CERT_FILE", "")
+    # Private key of SAML_BACKCHANNEL_CERT_FILE; empty = SAML_SP_KEY_FILE.
+    SAML_BACKCHANNEL_KEY_FILE = os.environ.get("SAML_BACKCHANNEL_KEY_FILE", "")
+    # DigiD single sign-on (Eenmalig Inloggen): logout also ends the DigiD session, and DigiD's
+    # SOAP LogoutRequest ends every session of that resident.
+    SAML_SINGLE_LOGOUT = os.environ.get("SAML_SINGLE_LOGOUT", "0") == "1"
     # Minimum DigiD level: basis, midden, substantieel or hoog.
     SAML_MIN_LEVEL = os.environ.get("SAML_MIN_LEVEL", "midden")
     # Seconds of clock difference accepted in both directions.

@@ -99,3 +99,30 @@ def is_logged_in(client: FlaskClient) -> bool:
     """True when GET / shows the overview instead of sending the browser to /inloggen."""
     response = client.get("/")
     return response.status_code == 200
+
+
+def acs(client: FlaskClient, samlart: str | None, relay: str | None) -> TestResponse:
+    """GET the real ACS with this artifact and RelayState (None leaves a parameter out)."""
+    query = {}
+    if samlart is not None:
+        query["SAMLart"] = samlart
+    if relay is not None:
+        query["RelayState"] = relay
+    return client.get("/saml/acs", query_string=query)
+
+
+def assert_refused(response: TestResponse, client: FlaskClient, status: int = 400) -> str:
+    """A kind page with this status that passes the page invariants, shows no BSN, and nobody
+    is logged in afterwards. Returns the page text."""
+    from app.services.demo import DEMO_RESIDENTS
+    from tests.html import check_page, text_of
+
+    assert response.status_code == status, response.status_code
+    soup = check_page(response.get_data())
+    text = text_of(soup)
+    for resident in DEMO_RESIDENTS:
+        assert resident.bsn not in text
+    assert not is_logged_in(client)
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
+    return text

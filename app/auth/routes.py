@@ -7,17 +7,28 @@ import logging
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.digid import slo
 from app.digid.logs import redact
+from app.digid.metadata import signed_sp_metadata_xml
 from app.digid.relay import safe_local_path
-from app.digid.sp import LoginFailed, NotConfigured, finish_login, sp_metadata_xml, start_login
+from app.digid.sp import LoginFailed, NotConfigured, finish_login, start_login
 from app.errors import render_error
-from app.extensions import db
-from app.services.accounts import end_session, resident_for_bsn, start_resident_session
+from app.extensions import csrf, db
+from app.services.accounts import (
+    end_all_sessions,
+    end_session,
+    resident_for_bsn,
+    start_resident_session,
+)
+from app.services.bsn import reveal_bsn
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
+# The id of our LogoutRequest, kept in the (new, anonymous) session until DigiD answers.
+LOGOUT_KEY = "digid_logout"
 
 
 def _level_label() -> str:
@@ -44,11 +55,7 @@ def login_digid() -> ResponseReturnValue:
         location = start_login(safe_local_path(request.args.get("next")))
     except (NotConfigured, ValueError) as exc:
         log.error("DigiD login unavailable: %s", exc)
-        return render_error(
-            503,
-            _("Logging in with DigiD does not work right now"),
-            _("Please try again later."),
-        )
+        return _unavailable()
     return redirect(location, 303)
 
 
@@ -66,7 +73,7 @@ def acs() -> ResponseReturnValue:
     except NotConfigured as exc:
         log.error("DigiD login unavailable: %s", exc)
         _not_logged_in()
-        return render_error(503, _("Logging in with DigiD does not work right now"))
+        return _unavailable()
     except Exception as exc:  # never a 500 for a login; the message is redacted (no BSN)
         log.error("DigiD login failed unexpectedly: %s: %s", type(exc).__name__, redact(exc))
         db.session.rollback()
@@ -91,7 +98,13 @@ def _not_logged_in() -> None:
         session["lang"] = lang
 
 
+def _unavailable() -> ResponseReturnValue:
+    return render_template("auth/unavailable.html"), 503
+
+
 def _failure_page(kind: str) -> ResponseReturnValue:
+    if kind == "unavailable":
+        return _unavailable()
     if kind == "cancelled":
         return render_template("auth/cancelled.html"), 403
     if kind == "level":
@@ -111,15 +124,64 @@ def _failure_page(kind: str) -> ResponseReturnValue:
 
 @bp.get("/saml/metadata")
 def metadata() -> Response:
-    """This portal's SP metadata (unsigned; the signed copy for Logius is made separately)."""
-    xml = sp_metadata_xml(current_app.config)
+    """This portal's SP metadata, signed with the SAML signing key (`flask saml-metadata` writes
+    the same document to a file for Logius)."""
+    xml = signed_sp_metadata_xml(current_app.config)
     return Response(xml, mimetype="application/samlmetadata+xml")
 
 
 @bp.post("/uitloggen")
-def logout() -> Response:
-    end_session()
+def logout() -> ResponseReturnValue:
+    """Local logout always; with single sign-on, DigiD is asked to end its session too."""
+    resident = current_user if current_user.is_authenticated else None
+    bsn = None
+    if resident is not None and slo.enabled():
+        try:
+            bsn = reveal_bsn(resident.bsn_encrypted)
+        except Exception as exc:  # the local logout must never fail
+            log.error("no BSN for the DigiD logout: %s", type(exc).__name__)
+    _not_logged_in()
+    if bsn is None:
+        return redirect(url_for("auth.logged_out"), 303)
+    try:
+        request_id, location = slo.logout_request_url(bsn)
+    except Exception as exc:
+        log.error("DigiD logout request failed: %s", redact(exc))
+        return redirect(url_for("auth.logged_out"), 303)
+    session[LOGOUT_KEY] = request_id
+    return redirect(location, 303)
+
+
+@bp.get("/saml/slo/redirect")
+def slo_redirect() -> ResponseReturnValue:
+    """DigiD's answer to our LogoutRequest (HTTP-Redirect, signed in the query string)."""
+    expected = session.pop(LOGOUT_KEY, None)
+    _not_logged_in()
+    try:
+        slo.check_logout_response(request.query_string, expected)
+    except (slo.LogoutError, NotConfigured) as exc:
+        log.warning("DigiD logout answer refused: %s", redact(exc))
+        return render_template("auth/logout_unconfirmed.html"), 400
     return redirect(url_for("auth.logged_out"), 303)
+
+
+@bp.post("/saml/slo/soap")
+@csrf.exempt
+def slo_soap() -> Response:
+    """DigiD tells us the resident logged out elsewhere: end every session of that BSN."""
+    from app.digid import soap
+
+    try:
+        logout = slo.handle_soap_logout_request(request.get_data())
+    except (slo.LogoutError, NotConfigured) as exc:
+        log.warning("DigiD SOAP logout refused: %s", redact(exc))
+        # SOAP 1.1: a fault travels with HTTP 500.
+        return Response(soap.fault("Client", "LogoutRequest refused"), 500, mimetype="text/xml")
+    resident = resident_for_bsn(logout.bsn)
+    if resident is not None:
+        end_all_sessions(resident)
+        log.info("DigiD logout: every session of resident %s ended", resident.id)
+    return Response(logout.answer, mimetype="text/xml")
 
 
 @bp.get("/uitgelogd")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import os
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from hashlib import sha1
@@ -26,14 +25,14 @@ from saml2.time_util import instant
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from app import clock
-from app.digid import levels
-from app.digid.sp import NS, base_url, entities
+from app.digid import levels, soap
+from app.digid.entities import base_url, entities, slo_soap_url
+from app.digid.sp import NS
 from app.extensions import db
 from app.models.saml import TestIdpArtifact
 
 ARTIFACT_MINUTES = 15
 PENDING_MAX_AGE = 15 * 60
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
 # Enveloped RSA-SHA256 signature with exc-c14n, filled in by xmlsec1 (ds: prefix, as DigiD).
 _SIGNATURE_TEMPLATE = (
     '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>'
@@ -73,6 +72,7 @@ def idp_config_dict(config: dict[str, Any], metadata: dict[str, Any] | None) -> 
                 "endpoints": {
                     "single_sign_on_service": [(base + "/test-idp/sso", BINDING_HTTP_REDIRECT)],
                     "artifact_resolution_service": [(base + "/test-idp/ars", BINDING_SOAP, 0)],
+                    "single_logout_service": [(base + "/test-idp/slo", BINDING_HTTP_REDIRECT)],
                 },
                 "want_authn_requests_signed": True,
                 # DigiD: NotBefore/NotOnOrAfter -2/+2 minutes.
@@ -90,6 +90,13 @@ def idp_metadata_xml(config: dict[str, Any]) -> str:
     ed = entity_descriptor(IdPConfig().load(idp_config_dict(config, None)))
     ed.extensions = None
     return str(ed)
+
+
+def signed_idp_metadata_xml(config: dict[str, Any]) -> str:
+    """The test IdP's metadata signed with its key, as DigiD signs its own (design 1.6)."""
+    from app.digid.metadata import sign_metadata
+
+    return sign_metadata(IdPConfig().load(idp_config_dict(config, None)))
 
 
 def server() -> Any:
@@ -253,7 +260,7 @@ def resolve_artifact(body: bytes) -> str:
         status = (samlp.STATUS_SUCCESS, None)
         fresh = row.created_at >= clock.now() - timedelta(minutes=ARTIFACT_MINUTES)
         # DigiD answers Success without a Response for an expired artifact.
-        inner = _XML_DECL.sub("", row.response_xml) if fresh else ""
+        inner = soap.strip_xml_declaration(row.response_xml) if fresh else ""
     return _soap(_signed_artifact_response(resolve.id, status, inner))
 
 
@@ -278,7 +285,7 @@ def _signed_artifact_response(
     signed = srv.sec.sign_statement(
         xml, "urn:oasis:names:tc:SAML:2.0:protocol:ArtifactResponse", node_id=resp_id
     )
-    return _XML_DECL.sub("", str(signed))
+    return soap.strip_xml_declaration(str(signed))
 
 
 def _attr(value: str) -> str:
@@ -288,8 +295,69 @@ def _attr(value: str) -> str:
 
 
 def _soap(body: str) -> str:
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
-        f"<soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>"
+    return soap.envelope(body)
+
+
+# --- single logout --------------------------------------------------------------------------
+
+
+def logout_redirect(args: dict[str, str]) -> str:
+    """Check the SP's signed Redirect LogoutRequest; the URL of our signed Redirect
+    LogoutResponse back to the SP."""
+    srv = server()
+    if not args.get("SAMLRequest"):
+        raise IdpError("no SAMLRequest")
+    try:
+        req = srv.parse_logout_request(
+            args["SAMLRequest"],
+            BINDING_HTTP_REDIRECT,
+            relay_state=args.get("RelayState"),
+            sigalg=args.get("SigAlg"),
+            signature=args.get("Signature"),
+        )
+    except Exception as exc:
+        raise IdpError(f"LogoutRequest rejected ({type(exc).__name__})") from None
+    if req is None:
+        raise IdpError("LogoutRequest rejected")
+    response = srv.create_logout_response(req.message, [BINDING_HTTP_REDIRECT], sign=False)
+    info = srv.apply_binding(
+        BINDING_HTTP_REDIRECT,
+        str(response),
+        response.destination,
+        args.get("RelayState", ""),
+        response=True,
+        sign=True,
+        sigalg=SIG_RSA_SHA256,
+    )
+    return str(dict(info["headers"])["Location"])
+
+
+def soap_logout_request(bsn: str, *, sector: str = "s00000000") -> tuple[str, str]:
+    """(request id, SOAP envelope) of a signed LogoutRequest for this BSN, as DigiD sends it to
+    the SP's SOAP single logout service when the resident logs out elsewhere (design 1.9 U3)."""
+    srv = server()
+    dest = slo_soap_url(current_app.config)
+    req_id, signed = srv.create_logout_request(
+        dest,
+        srv.config.entityid,
+        name_id=NameID(text=f"{sector}:{bsn}"),
+        sign=True,
+        sign_alg=SIG_RSA_SHA256,
+        digest_alg=DIGEST_SHA256,
+    )
+    return str(req_id), soap.envelope(str(signed))
+
+
+def check_soap_logout_response(content: bytes, request_id: str) -> bool:
+    """True when the SP answered our SOAP LogoutRequest with a signed Success LogoutResponse."""
+    srv = server()
+    try:
+        element = soap.body_element(content, "/soap:Envelope/soap:Body/samlp:LogoutResponse", NS)
+        answer = srv.sec.correctly_signed_logout_response(etree.tostring(element), must=True)
+    except Exception:
+        return False
+    return bool(
+        answer is not None
+        and answer.in_response_to == request_id
+        and answer.status.status_code.value == samlp.STATUS_SUCCESS
     )

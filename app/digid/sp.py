@@ -1,4 +1,5 @@
-"""The DigiD service provider (pysaml2 Saml2Client): configuration, metadata and the login steps.
+"""The DigiD service provider: the login steps (configuration: entities.py, metadata: metadata.py,
+logout: slo.py).
 
 Follows /work/shared/design/digid.md 2.1-2.3: a signed HTTP-Redirect AuthnRequest, the artifact
 resolved over SOAP, the ArtifactResponse signature checked on the original bytes, the inner
@@ -9,24 +10,24 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app, session
+import requests
+from flask import current_app, session
 from lxml import etree
 from saml2 import BINDING_HTTP_ARTIFACT, BINDING_HTTP_REDIRECT, samlp
-from saml2.client import Saml2Client
-from saml2.config import SPConfig
-from saml2.metadata import entity_descriptor
+from saml2.httpbase import ConnectionError as SamlConnectionError
+from saml2.httpbase import HTTPError
 from saml2.s_utils import sid
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.digid import levels
-from app.digid.logs import quiet_saml_logging, redact
+from app.digid.entities import Entities, NotConfigured, base_url, entities
+from app.digid.logs import redact
 from app.digid.relay import read_relay_state, sign_relay_state
 from app.extensions import db
 from app.models.saml import SamlOutstandingRequest, SamlSeenAssertion
@@ -48,11 +49,24 @@ NS = {
 CANCELLED = samlp.STATUS_AUTHN_FAILED
 LEVEL_TOO_LOW = samlp.STATUS_NO_AUTHN_CONTEXT
 
-_build_lock = threading.Lock()
+# Entities, NotConfigured, base_url and entities are re-exported from entities.py.
+__all__ = [
+    "NS",
+    "SESSION_KEY",
+    "Entities",
+    "LoginFailed",
+    "LoginResult",
+    "NotConfigured",
+    "base_url",
+    "entities",
+    "finish_login",
+    "start_login",
+]
 
 
 class LoginFailed(Exception):
-    """The login did not succeed. `kind` picks the page: cancelled, level, relay or error.
+    """The login did not succeed. `kind` picks the page: cancelled, level, relay, unavailable
+    (DigiD could not be reached) or error.
     `reason` is for the log only and never contains a BSN."""
 
     def __init__(self, kind: str, reason: str) -> None:
@@ -61,155 +75,11 @@ class LoginFailed(Exception):
         self.reason = reason
 
 
-class NotConfigured(RuntimeError):
-    """DigiD settings are missing (keys or IdP metadata)."""
-
-
 @dataclass(frozen=True)
 class LoginResult:
     bsn: str
     next_path: str
     level: str
-
-
-# --- configuration ------------------------------------------------------------------------
-
-
-def sp_entity_id(config: dict[str, Any]) -> str:
-    return str(config["SAML_SP_ENTITY_ID"] or base_url(config) + "/saml/metadata")
-
-
-def base_url(config: dict[str, Any]) -> str:
-    return str(config["SAML_SP_BASE_URL"]).rstrip("/")
-
-
-def acs_url(config: dict[str, Any]) -> str:
-    return base_url(config) + "/saml/acs"
-
-
-def sp_config_dict(config: dict[str, Any], metadata: dict[str, Any] | None) -> dict[str, Any]:
-    conf: dict[str, Any] = {
-        "entityid": sp_entity_id(config),
-        "xmlsec_binary": config["SAML_XMLSEC_BINARY"],
-        "key_file": config["SAML_SP_KEY_FILE"],
-        "cert_file": config["SAML_SP_CERT_FILE"],
-        "http_client_timeout": config["SAML_HTTP_TIMEOUT"],
-        "accepted_time_diff": config["SAML_CLOCK_SKEW"],
-        "allow_unknown_attributes": True,
-        "service": {
-            "sp": {
-                "name": "Mijn Overzicht",
-                # Must sit here, not at the top level (design 4.3).
-                "signing_algorithm": SIG_RSA_SHA256,
-                "digest_algorithm": DIGEST_SHA256,
-                "endpoints": {
-                    "assertion_consumer_service": [(acs_url(config), BINDING_HTTP_ARTIFACT, 0)],
-                },
-                "authn_requests_signed": True,
-                "want_assertions_signed": True,
-                "want_response_signed": False,
-                "allow_unsolicited": False,
-            }
-        },
-    }
-    ca_file = config.get("SAML_BACKCHANNEL_CA_FILE")
-    if ca_file:
-        # Two-way TLS on the back channel: the SP key/cert are presented as client certificate.
-        conf["verify_ssl_cert"] = True
-        conf["ca_certs"] = ca_file
-    if metadata:
-        conf["metadata"] = metadata
-    return conf
-
-
-def sp_metadata_xml(config: dict[str, Any]) -> str:
-    """The SP's own metadata (unsigned; the signed copy for Logius is made out of band)."""
-    ed = entity_descriptor(SPConfig().load(sp_config_dict(config, None)))
-    ed.extensions = None
-    return str(ed)
-
-
-def _cache_key(config: dict[str, Any]) -> tuple[Any, ...]:
-    keys = (
-        "SAML_SP_BASE_URL",
-        "SAML_SP_ENTITY_ID",
-        "SAML_SP_KEY_FILE",
-        "SAML_SP_CERT_FILE",
-        "SAML_IDP_METADATA_FILE",
-        "SAML_IDP_ENTITY_ID",
-        "SAML_HTTP_TIMEOUT",
-        "SAML_CLOCK_SKEW",
-        "SAML_XMLSEC_BINARY",
-        "SAML_BACKCHANNEL_CA_FILE",
-        "TEST_IDP_ENABLED",
-        "TEST_IDP_KEY_FILE",
-        "TEST_IDP_CERT_FILE",
-    )
-    return tuple(config.get(k) for k in keys)
-
-
-class _NoIdentityCache:
-    """pysaml2 keeps every parsed identity in memory; we keep nothing (no BSN in memory)."""
-
-    def add_information_about_person(self, session_info: Any) -> None:
-        return None
-
-
-@dataclass
-class Entities:
-    client: Saml2Client
-    idp_entity_id: str
-    server: Any = None  # saml2.server.Server of the test IdP, when enabled
-
-
-def entities(app: Flask | None = None) -> Entities:
-    """The pysaml2 objects for this app, built once (xmlsec1 and metadata parsing are slow) and
-    rebuilt when the relevant settings change."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    key = _cache_key(app.config)
-    cached: tuple[tuple[Any, ...], Entities] | None = app.extensions.get("digid")
-    if cached and cached[0] == key:
-        return cached[1]
-    with _build_lock:
-        cached = app.extensions.get("digid")
-        if cached and cached[0] == key:
-            return cached[1]
-        built = _build(app.config)
-        app.extensions["digid"] = (key, built)
-        return built
-
-
-def _build(config: dict[str, Any]) -> Entities:
-    from saml2.config import IdPConfig
-    from saml2.server import Server
-
-    from app.digid import idp, keys
-
-    quiet_saml_logging()
-    server = None
-    if config["TEST_IDP_ENABLED"]:
-        keys.ensure_keys(config)
-        idp_md = idp.idp_metadata_xml(config)
-        metadata: dict[str, Any] = {"inline": [idp_md]}
-        idp_conf = idp.idp_config_dict(config, {"inline": [sp_metadata_xml(config)]})
-        server = Server(config=IdPConfig().load(idp_conf))
-        server.artifact = {}
-        idp_entity = idp.idp_entity_id(config)
-    else:
-        md_file = config.get("SAML_IDP_METADATA_FILE")
-        for path in (md_file, config["SAML_SP_KEY_FILE"], config["SAML_SP_CERT_FILE"]):
-            if not path:
-                raise NotConfigured("SAML_IDP_METADATA_FILE and the SP key/cert must be set")
-        metadata = {"local": [md_file]}
-        idp_entity = config.get("SAML_IDP_ENTITY_ID") or ""
-    client = Saml2Client(config=SPConfig().load(sp_config_dict(config, metadata)))
-    client.users = _NoIdentityCache()
-    if not idp_entity:
-        found = list(client.metadata.identity_providers())
-        if len(found) != 1:
-            raise NotConfigured("the IdP metadata must hold exactly one IdP")
-        idp_entity = found[0]
-    return Entities(client=client, idp_entity_id=idp_entity, server=server)
 
 
 # --- step 2: the AuthnRequest -------------------------------------------------------------
@@ -277,10 +147,7 @@ def finish_login(samlart: str | None, relay_state: str | None, remote_addr: str)
     resolve_id, resolve_msg = client.create_artifact_resolve(
         samlart, dest, sid(), sign=True, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256
     )
-    try:
-        raw = client.send_using_soap(resolve_msg, dest)
-    except Exception as exc:
-        raise LoginFailed("error", f"artifact resolution failed ({type(exc).__name__})") from None
+    raw = _resolve(client, resolve_msg, dest)
 
     ar_el = _artifact_response_element(raw.content)
     try:
@@ -330,6 +197,21 @@ def finish_login(samlart: str | None, relay_state: str | None, remote_addr: str)
         db.session.rollback()
         _consume(request_id)
         raise
+
+
+def _resolve(client: Any, resolve_msg: str, dest: str) -> Any:
+    """POST the ArtifactResolve (mutual TLS, with a timeout). DigiD down, slow or refusing our
+    certificate is 'unavailable'; an answer other than 200 or 5xx means our message was refused."""
+    try:
+        return client.send_using_soap(resolve_msg, dest)
+    except HTTPError as exc:
+        code = str(exc).split(":", 1)[0]
+        kind = "unavailable" if code.startswith("5") else "error"
+        raise LoginFailed(kind, f"artifact resolution answered HTTP {code[:3]}") from None
+    except (SamlConnectionError, OSError, requests.RequestException) as exc:
+        raise LoginFailed("unavailable", f"back channel failed ({type(exc).__name__})") from None
+    except Exception as exc:
+        raise LoginFailed("error", f"artifact resolution failed ({type(exc).__name__})") from None
 
 
 def _artifact_response_element(content: bytes) -> Any:

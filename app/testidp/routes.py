@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from saml2 import samlp
@@ -95,10 +95,22 @@ def ars() -> Response:
     return Response(answer, mimetype="text/xml")
 
 
+@bp.get("/slo")
+def slo() -> ResponseReturnValue:
+    """The SP's signed Redirect LogoutRequest; answered with a signed Redirect LogoutResponse."""
+    try:
+        location = idp.logout_redirect(request.args.to_dict())
+    except idp.IdpError as exc:
+        log.warning("test IdP refused a LogoutRequest: %s", exc)
+        return render_error(
+            400, _("Test-DigiD cannot handle this request"), _("You are logged out of the portal.")
+        )
+    return redirect(location, 303)
+
+
 @bp.get("/metadata")
 def metadata() -> Response:
-    from flask import current_app
-
+    """Signed, like DigiD's: the SP checks the signature before it uses the metadata."""
     return Response(
-        idp.idp_metadata_xml(current_app.config), mimetype="application/samlmetadata+xml"
+        idp.signed_idp_metadata_xml(current_app.config), mimetype="application/samlmetadata+xml"
     )

@@ -39,6 +39,8 @@ def test_login_page_explains_digid(client: FlaskClient, app: Flask) -> None:
     assert "DigiD" in text
     assert "Midden" in text
     assert app.config["HELP_PHONE"] in text
+    # Without DigiD: call or come by, with the opening hours.
+    assert text.count(app.config["HELP_HOURS"]) >= 2
     button = soup.select_one("a.button#digid-login")
     assert button is not None
     assert button["href"] == "/inloggen/digid?next=/tijdlijn"

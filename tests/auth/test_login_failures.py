@@ -11,11 +11,13 @@ from hashlib import sha1
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 from saml2 import samlp
-from werkzeug.test import TestResponse
+from saml2.httpbase import ConnectionError as SamlConnectionError
+from saml2.httpbase import HTTPError
 
 from app import clock
 from app.digid import idp, levels
@@ -23,33 +25,22 @@ from app.digid.sp import NS, SESSION_KEY, entities
 from app.extensions import db
 from app.models.saml import SamlOutstandingRequest, TestIdpArtifact
 from app.services.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS
-from tests.digid import acs_params, choose, idp_form, is_logged_in, login_as, start_login
+from tests.digid import (
+    acs,
+    acs_params,
+    assert_refused,
+    choose,
+    idp_form,
+    is_logged_in,
+    login_as,
+    start_login,
+)
 from tests.html import check_page, text_of
 
 JAN = DEMO_RESIDENTS[0]
 DS = "http://www.w3.org/2000/09/xmldsig#"
 
 pytestmark = pytest.mark.usefixtures("seeded", "live_server")
-
-
-def acs(client: FlaskClient, samlart: str | None, relay: str | None) -> TestResponse:
-    query = {}
-    if samlart is not None:
-        query["SAMLart"] = samlart
-    if relay is not None:
-        query["RelayState"] = relay
-    return client.get("/saml/acs", query_string=query)
-
-
-def assert_refused(response: TestResponse, client: FlaskClient, status: int = 400) -> str:
-    assert response.status_code == status, response.status_code
-    soup = check_page(response.get_data())
-    text = text_of(soup)
-    assert JAN.bsn not in text
-    assert not is_logged_in(client)
-    with client.session_transaction() as session:
-        assert "_user_id" not in session
-    return text
 
 
 def pending_login(client: FlaskClient) -> tuple[idp.Pending, str]:
@@ -139,7 +130,7 @@ def test_cancelled_login(client: FlaskClient) -> None:
     params = acs_params(choose(client, page, JAN.bsn, action="cancel"))
     response = acs(client, params["SAMLart"], params["RelayState"])
     text = assert_refused(response, client, 403)
-    assert "cancelled" in text
+    assert "cancelled" in text or "afgebroken" in text
     soup = check_page(response.get_data())
     again = soup.select_one("a#try-again")
     assert again is not None and again["href"] == "/inloggen"
@@ -274,16 +265,27 @@ def test_garbage_or_tampered_soap_answer(
     assert_refused(acs(client, params["SAMLart"], params["RelayState"]), client)
 
 
-def test_back_channel_down(
-    client: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "failure",
+    [
+        ConnectionError("refused"),
+        SamlConnectionError("refused"),
+        requests.ReadTimeout("slow"),
+        HTTPError("503:busy"),
+    ],
+    ids=["down", "down-pysaml2", "timeout", "http-503"],
+)
+def test_back_channel_down_is_a_kind_503(
+    client: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch, failure: Exception
 ) -> None:
     params = artifact_for(client)
 
     def send(*args: Any, **kwargs: Any) -> None:
-        raise ConnectionError("refused")
+        raise failure
 
     monkeypatch.setattr(entities(app).client, "send_using_soap", send)
-    assert_refused(acs(client, params["SAMLart"], params["RelayState"]), client)
+    text = assert_refused(acs(client, params["SAMLart"], params["RelayState"]), client, 503)
+    assert "DigiD does not work right now" in text or "DigiD werkt nu niet" in text
 
 
 def test_failure_ends_an_existing_session(client: FlaskClient) -> None:

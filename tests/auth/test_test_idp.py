@@ -116,9 +116,9 @@ def test_metadata(client: FlaskClient) -> None:
 def test_production_has_no_test_idp_and_uses_the_metadata_file(
     app: Flask, app_overrides: dict[str, object], database_url: str, tmp_path: Path
 ) -> None:
-    # Stand-in for DigiD's metadata: the test IdP's, written to a file.
+    # Stand-in for DigiD's metadata: the test IdP's, signed with its key, written to a file.
     metadata = tmp_path / "digid-metadata.xml"
-    metadata.write_text(idp.idp_metadata_xml(app.config))
+    metadata.write_text(idp.signed_idp_metadata_xml(app.config))
     prod = create_app(
         ProductionConfig,
         SECRET_KEY="a-long-random-production-secret-for-this-test",
@@ -130,6 +130,7 @@ def test_production_has_no_test_idp_and_uses_the_metadata_file(
         SAML_SP_KEY_FILE=app_overrides["SAML_SP_KEY_FILE"],
         SAML_SP_CERT_FILE=app_overrides["SAML_SP_CERT_FILE"],
         SAML_IDP_METADATA_FILE=str(metadata),
+        SAML_IDP_METADATA_CERT_FILE=app_overrides["TEST_IDP_CERT_FILE"],
     )
     assert not [r for r in prod.url_map.iter_rules() if r.rule.startswith("/test-idp")]
     web = prod.test_client()
