@@ -1,4 +1,5 @@
-"""Flask CLI commands: `flask seed-demo`, `flask saml-keys`, `flask saml-metadata`."""
+"""Flask CLI commands: `flask seed-demo`, `flask saml-keys`, `flask saml-metadata`,
+`flask saml-check`."""
 
 from __future__ import annotations
 
@@ -42,3 +43,32 @@ def init_app(app: Flask) -> None:
         Path(out).write_text(signed_sp_metadata_xml(app.config), encoding="utf-8")
         click.echo(f"Signed SP metadata for {app.config['SAML_SP_ENTITY_ID'] or 'this portal'}")
         click.echo(f"written to {out}. Send it to Logius (DigiD) with your connection request.")
+
+    @app.cli.command("saml-check")
+    def saml_check_command() -> None:
+        """Load the DigiD settings as a login would (IdP metadata signature included) and show
+        what the portal will talk to. Exits with status 1 when something is wrong."""
+        from app.digid.entities import NotConfigured, entities
+
+        try:
+            ent = entities(app)
+        except NotConfigured as exc:
+            raise click.ClickException(f"DigiD is not usable: {exc}") from None
+        client = ent.client
+        click.echo(f"SP entity id:  {client.config.entityid}")
+        click.echo(f"IdP entity id: {ent.idp_entity_id} (metadata signature checked)")
+        for label, service, binding in (
+            ("Login", "single_sign_on_service", "HTTP-Redirect"),
+            ("Artifact resolution", "artifact_resolution_service", "SOAP"),
+            ("Logout", "single_logout_service", "HTTP-Redirect"),
+        ):
+            found = client.metadata.service(
+                ent.idp_entity_id,
+                "idpsso_descriptor",
+                service,
+                f"urn:oasis:names:tc:SAML:2.0:bindings:{binding}",
+            )
+            where = ", ".join(e["location"] for e in found or []) or "none"
+            click.echo(f"{label}: {where}")
+        verify, (cert, _) = client.request_args["verify"], client.request_args["cert"]
+        click.echo(f"Back channel: client certificate {cert}, server checked against {verify}")

@@ -133,13 +133,17 @@ def metadata() -> Response:
 @bp.post("/uitloggen")
 def logout() -> ResponseReturnValue:
     """Local logout always; with single sign-on, DigiD is asked to end its session too."""
-    resident = current_user if current_user.is_authenticated else None
+    resident = current_user._get_current_object() if current_user.is_authenticated else None
     bsn = None
     if resident is not None and slo.enabled():
         try:
             bsn = reveal_bsn(resident.bsn_encrypted)
         except Exception as exc:  # the local logout must never fail
             log.error("no BSN for the DigiD logout: %s", type(exc).__name__)
+    if resident is not None and not getattr(resident, "is_staff", False):
+        # The session lives in a signed cookie: without a new token a copy of the cookie would
+        # still work after logout. This ends the resident's sessions on other devices too.
+        end_all_sessions(resident)
     _not_logged_in()
     if bsn is None:
         return redirect(url_for("auth.logged_out"), 303)

@@ -6,6 +6,7 @@ validUntil and no algorithm extensions (pysaml2 would list md5 there)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -44,9 +45,20 @@ def sp_metadata_xml(config: dict[str, Any]) -> str:
     return str(ed)
 
 
+# Signing runs xmlsec1; the signed document is kept per settings and certificate file version.
+_signed_sp_cache: dict[tuple[Any, ...], str] = {}
+_SP_SETTINGS = ("SAML_SP_BASE_URL", "SAML_SP_ENTITY_ID", "SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE")
+
+
 def signed_sp_metadata_xml(config: dict[str, Any]) -> str:
     """Our SP metadata signed with the SAML signing key: the file Logius gets."""
-    return _signed(SPConfig().load(sp_config_dict(config, None)))
+    cert = Path(config["SAML_SP_CERT_FILE"])
+    version = cert.stat().st_mtime_ns if cert.is_file() else None
+    key = (*(config.get(k) for k in _SP_SETTINGS), version)
+    if key not in _signed_sp_cache:
+        _signed_sp_cache.clear()
+        _signed_sp_cache[key] = _signed(SPConfig().load(sp_config_dict(config, None)))
+    return _signed_sp_cache[key]
 
 
 def sign_metadata(conf: Saml2Config) -> str:

@@ -47,6 +47,16 @@ def test_without_single_logout_the_logout_is_local(client: FlaskClient) -> None:
     assert not is_logged_in(client)
 
 
+def test_a_copied_session_cookie_stops_working_at_logout(app: Flask, client: FlaskClient) -> None:
+    page = login_as(client, JAN.bsn)
+    cookie = client.get_cookie("mo_session")
+    assert cookie is not None
+    post_logout(client, page.get_data())
+    thief = app.test_client()
+    thief.set_cookie("mo_session", cookie.value)
+    assert not is_logged_in(thief)
+
+
 def test_single_logout_round_trip(client: FlaskClient, single_logout: None) -> None:
     page = login_as(client, JAN.bsn)
     to_idp = post_logout(client, page.get_data())

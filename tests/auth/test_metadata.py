@@ -170,3 +170,40 @@ def test_production_refuses_idp_metadata_it_cannot_trust(
     response = prod.test_client().get("/inloggen/digid", base_url="https://mijn.example.nl")
     assert response.status_code == 503
     assert "DigiD" in text_of(check_page(response.get_data()))
+
+
+def test_test_idp_serves_signed_metadata(
+    client: FlaskClient, app: Flask, app_overrides: dict[str, object]
+) -> None:
+    response = client.get("/test-idp/metadata")
+    assert response.status_code == 200
+    text = verified_metadata(
+        response.get_data(), str(app_overrides["TEST_IDP_CERT_FILE"]), app.config
+    )
+    assert "SingleLogoutService" in text
+
+
+def test_metadata_is_signed_once_per_certificate(client: FlaskClient) -> None:
+    first = client.get("/saml/metadata").get_data()
+    assert client.get("/saml/metadata").get_data() == first
+
+
+def test_saml_check_command(
+    app: Flask, app_overrides: dict[str, object], database_url: str, tmp_path: Path
+) -> None:
+    ok = app.test_cli_runner().invoke(args=["saml-check"])
+    assert ok.exit_code == 0, ok.output
+    assert "metadata signature checked" in ok.output
+    assert "/test-idp/ars" in ok.output
+    metadata = tmp_path / "digid-metadata.xml"
+    metadata.write_bytes(_unsigned(idp.signed_idp_metadata_xml(app.config).encode()))
+    prod = production_app(
+        app,
+        app_overrides,
+        database_url,
+        metadata,
+        SAML_IDP_METADATA_CERT_FILE=app_overrides["TEST_IDP_CERT_FILE"],
+    )
+    bad = prod.test_cli_runner().invoke(args=["saml-check"])
+    assert bad.exit_code == 1
+    assert "not signed" in bad.output
