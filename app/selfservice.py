@@ -12,10 +12,11 @@ from app.services.uploads import UploadRequest
 def init_app(app: Flask) -> None:
     from app.appointments.routes import bp as appointments_bp
     from app.documents.routes import bp as documents_bp
+    from app.questions.routes import bp as questions_bp
     from app.timeline.routes import bp as timeline_bp
 
     app.request_class = UploadRequest
-    for bp in (timeline_bp, documents_bp, appointments_bp):
+    for bp in (timeline_bp, documents_bp, appointments_bp, questions_bp):
         app.register_blueprint(bp)
 
     # The resident menu lists only the areas this build has.

@@ -26,6 +26,7 @@ from app.models import (
 from app.services.appointments import book_appointment, free_slots, publish_slots
 from app.services.bsn import bsn_hash
 from app.services.documents import review_document, submit_documents
+from app.services.questions import answer_question, ask_question
 from app.services.storage import Storage, get_storage
 from app.services.timeline import Actor
 from app.services.uploads import check_file
@@ -170,6 +171,29 @@ def seed_appointments(now: datetime) -> None:
         )
 
 
+def seed_questions() -> None:
+    """Jan asked the gemeente something and got an answer he has not read yet."""
+    from app.services.demo import DEMO_RESIDENTS
+
+    jan = _dossier(DEMO_RESIDENTS[0].bsn)
+    gemeente = next(o for o in jan.organisations if o.slug == "gemeente-rijnstad")
+    with force_locale("nl"):
+        question = ask_question(
+            jan,
+            gemeente,
+            "Moet ik het bankafschrift van de hele maand sturen, of alleen "
+            "de bladzijde met mijn huur?",
+            actor=Actor.resident(),
+            about=_task(jan, "Bankafschrift van november sturen"),
+        )
+        answer_question(
+            question,
+            _staff("P. Jansen"),
+            "Stuur het afschrift van de hele maand. Dan zien wij alle inkomsten en uitgaven.",
+        )
+
+
 def seed_selfservice(now: datetime) -> None:
     seed_documents(now)
     seed_appointments(now)
+    seed_questions()

@@ -27,6 +27,7 @@ EVENT_TEXTS = {
     "task_cancelled": lazy_gettext("No longer needed: %(subject)s"),
     "question_asked": lazy_gettext("Question sent: %(subject)s"),
     "question_answered": lazy_gettext("Your question was answered: %(subject)s"),
+    "question_followed_up": lazy_gettext("You added to your question: %(subject)s"),
     "appointment_booked": lazy_gettext("Appointment made: %(subject)s"),
     "appointment_cancelled": lazy_gettext("Appointment cancelled: %(subject)s"),
     "appointment_moved": lazy_gettext("Appointment moved: %(subject)s"),

@@ -1,0 +1,1 @@
+"""Questions to the organisations in the dossier, and their answers."""

@@ -1,0 +1,140 @@
+"""Benchmark: the live timeline for the 200+ event demo resident against a 4-event one.
+
+Prints, for GET /tijdlijn: median time and SQL statement count per resident (the count must not
+grow with the history: keyset pages), and for the live-refresh poll of / and /tijdlijn with an
+unchanged dossier: the status (304) and the bytes on the wire (status line + headers + body).
+The session is set directly in the test client's cookie (the DigiD flow is not what is measured).
+
+    .venv/bin/python bench/timeline.py [--database-url postgresql://postgres@127.0.0.1:5432/test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RUNS = 25
+POLL_BUDGET_BYTES = 1024
+
+
+def wire_bytes(response: Any) -> int:
+    head = f"HTTP/1.1 {response.status}\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in response.headers.items()
+    )
+    return len(head.encode()) + 2 + len(response.data)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("-v", action="store_true", help="print the start of each page")
+    args = parser.parse_args()
+
+    from flask.testing import FlaskClient
+    from sqlalchemy import event, func, select, text
+
+    from app import create_app
+    from app.config import TestConfig
+    from app.extensions import db
+    from app.models import TimelineEvent
+    from app.services.accounts import resident_for_bsn
+    from app.services.demo import DEMO_RESIDENTS, seed_demo
+
+    tmp = tempfile.mkdtemp(prefix="bench-timeline-")
+    url = args.database_url
+    schema = ""
+    if url:
+        schema = "bench_timeline"
+        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    else:
+        url = f"sqlite:///{tmp}/bench.sqlite"
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=f"{tmp}/uploads")
+
+    class FreshContextClient(FlaskClient):
+        """Each request in its own app context, as in production (no cached user in g)."""
+
+        def open(self, *a: Any, **kw: Any) -> Any:
+            with app.app_context():
+                return super().open(*a, **kw)
+
+    app.test_client_class = FreshContextClient
+    statements: list[str] = []
+    with app.app_context():
+        if schema:
+            with db.engine.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        db.create_all()
+        seed_demo()
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        people = {"long history": DEMO_RESIDENTS[4].bsn, "short history": DEMO_RESIDENTS[3].bsn}
+        results = {}
+        for label, bsn in people.items():
+            resident = resident_for_bsn(bsn)
+            assert resident is not None and resident.dossier is not None
+            n_events = db.session.scalar(
+                select(func.count()).where(TimelineEvent.dossier_id == resident.dossier.id)
+            )
+            client = app.test_client()
+            with client.session_transaction() as s:
+                s["_user_id"] = resident.get_id()
+                s["_fresh"] = True
+                s["started"] = s["seen"] = int(time.time())
+            db.session.remove()
+            times = []
+            for _ in range(RUNS):
+                statements.clear()
+                start = time.perf_counter()
+                page = client.get("/tijdlijn")
+                times.append((time.perf_counter() - start) * 1000)
+                assert page.status_code == 200
+            queries = len(statements)
+            polls = {}
+            for path in ("/", "/tijdlijn"):
+                first = client.get(path, headers={"HX-Request": "true"})
+                statements.clear()
+                poll = client.get(
+                    path,
+                    headers={
+                        "HX-Request": "true",
+                        "X-Poll": "1",
+                        "If-None-Match": first.headers["ETag"],
+                    },
+                )
+                polls[path] = (poll.status_code, wire_bytes(poll), len(statements))
+            if args.v:
+                print(page.data.decode()[:3000])
+            results[label] = (n_events, statistics.median(times), queries, len(page.data), polls)
+        if schema:
+            db.session.remove()
+            with db.engine.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+
+    print(f"timeline page ({RUNS} runs each, {'PostgreSQL' if schema else 'SQLite'})")
+    for label, (n, median_ms, queries, size, polls) in results.items():
+        print(
+            f"  {label:14} {n:4d} events  median {median_ms:6.1f} ms  "
+            f"{queries} SQL statements  {size} bytes HTML"
+        )
+        for path, (status, wire, q) in polls.items():
+            print(f"    poll {path:10} -> {status}, {wire} bytes on the wire, {q} SQL statements")
+    counts = {r[2] for r in results.values()}
+    ok = len(counts) == 1
+    print(f"query count {'does not grow' if ok else 'GROWS'} with history length")
+    poll_ok = all(
+        s == 304 and b <= POLL_BUDGET_BYTES for r in results.values() for s, b, _ in r[4].values()
+    )
+    print(f"304 poll within {POLL_BUDGET_BYTES} bytes: {'yes' if poll_ok else 'NO'}")
+    return 0 if ok and poll_ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
