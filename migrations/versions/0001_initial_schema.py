@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 11:49:47.145871
+Create Date: 2026-11-30 12:20:06.330802
 
 """
 from alembic import op
@@ -74,6 +74,22 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('artifact', name=op.f('pk_test_idp_artifact'))
     )
+    op.create_table('appointment_slot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('minutes', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.Enum('phone', 'desk', 'video', name='appointment_channel', native_enum=False, length=20), nullable=False),
+    sa.Column('location', sa.Text(), nullable=False),
+    sa.Column('with_whom', sa.String(length=200), nullable=False),
+    sa.Column('what_to_bring', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_appointment_slot_organisation_id_organisation')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_appointment_slot'))
+    )
+    with op.batch_alter_table('appointment_slot', schema=None) as batch_op:
+        batch_op.create_index('ix_slot_org_start', ['organisation_id', 'starts_at'], unique=False)
+
     op.create_table('dossier',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('resident_id', sa.Integer(), nullable=False),
@@ -183,6 +199,27 @@ def upgrade():
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.create_index('ix_task_dossier_status', ['dossier_id', 'status'], unique=False)
 
+    op.create_table('appointment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dossier_id', sa.Integer(), nullable=False),
+    sa.Column('slot_id', sa.Integer(), nullable=False),
+    sa.Column('held_slot_id', sa.Integer(), nullable=True),
+    sa.Column('task_id', sa.Integer(), nullable=True),
+    sa.Column('topic', sa.String(length=40), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('status', sa.Enum('booked', 'cancelled', name='appointment_status', native_enum=False, length=20), nullable=False),
+    sa.Column('booked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['dossier_id'], ['dossier.id'], name=op.f('fk_appointment_dossier_id_dossier'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['held_slot_id'], ['appointment_slot.id'], name=op.f('fk_appointment_held_slot_id_appointment_slot')),
+    sa.ForeignKeyConstraint(['slot_id'], ['appointment_slot.id'], name=op.f('fk_appointment_slot_id_appointment_slot')),
+    sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_appointment_task_id_task'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_appointment')),
+    sa.UniqueConstraint('held_slot_id', name=op.f('uq_appointment_held_slot_id'))
+    )
+    with op.batch_alter_table('appointment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_appointment_dossier_id'), ['dossier_id'], unique=False)
+
     op.create_table('document',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=False),
@@ -213,6 +250,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_document_dossier_id'), ['dossier_id'], unique=False)
         batch_op.create_index('ix_document_task', ['task_id'], unique=False)
 
+    op.create_table('question',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dossier_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('task_id', sa.Integer(), nullable=True),
+    sa.Column('about_task_id', sa.Integer(), nullable=True),
+    sa.Column('subject', sa.String(length=120), nullable=False),
+    sa.Column('status', sa.Enum('waiting', 'answered', name='question_status', native_enum=False, length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['about_task_id'], ['task.id'], name=op.f('fk_question_about_task_id_task'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['dossier_id'], ['dossier.id'], name=op.f('fk_question_dossier_id_dossier'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_question_organisation_id_organisation')),
+    sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_question_task_id_task'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_question'))
+    )
+    with op.batch_alter_table('question', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_question_dossier_id'), ['dossier_id'], unique=False)
+
     op.create_table('timeline_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=False),
@@ -234,20 +289,48 @@ def upgrade():
     with op.batch_alter_table('timeline_event', schema=None) as batch_op:
         batch_op.create_index('ix_timeline_dossier_time', ['dossier_id', 'occurred_at'], unique=False)
 
+    op.create_table('question_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_question_message_document_id_document')),
+    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_question_message_question_id_question'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_member.id'], name=op.f('fk_question_message_staff_id_staff_member')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_question_message'))
+    )
+    with op.batch_alter_table('question_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_question_message_question_id'), ['question_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('question_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_question_message_question_id'))
+
+    op.drop_table('question_message')
     with op.batch_alter_table('timeline_event', schema=None) as batch_op:
         batch_op.drop_index('ix_timeline_dossier_time')
 
     op.drop_table('timeline_event')
+    with op.batch_alter_table('question', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_question_dossier_id'))
+
+    op.drop_table('question')
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index('ix_document_task')
         batch_op.drop_index(batch_op.f('ix_document_dossier_id'))
 
     op.drop_table('document')
+    with op.batch_alter_table('appointment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_appointment_dossier_id'))
+
+    op.drop_table('appointment')
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.drop_index('ix_task_dossier_status')
 
@@ -268,6 +351,10 @@ def downgrade():
 
     op.drop_table('notification')
     op.drop_table('dossier')
+    with op.batch_alter_table('appointment_slot', schema=None) as batch_op:
+        batch_op.drop_index('ix_slot_org_start')
+
+    op.drop_table('appointment_slot')
     op.drop_table('test_idp_artifact')
     op.drop_table('staff_member')
     op.drop_table('saml_seen_assertion')
