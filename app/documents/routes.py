@@ -59,8 +59,8 @@ def upload(task_id: int) -> Response:
     if task is None:
         abort(404)
     form = UploadForm()
-    item = next(i for i in checklist(dossier) if i.task.id == task.id)
-    if not item.can_upload:
+    item = next((i for i in checklist(dossier) if i.task.id == task.id), None)
+    if item is None or not item.can_upload:
         flash(gettext("This document is no longer waiting for a file from you."))
         return redirect(url_for("documents.index"), 303)
     if form.validate_on_submit():

@@ -28,7 +28,8 @@
     if (poller.etag) evt.detail.headers["If-None-Match"] = '"' + poller.etag + '"';
   });
   document.addEventListener("htmx:beforeSwap", function (evt) {
-    if (isPoll(evt) && evt.detail.xhr.status === 304) evt.detail.shouldSwap = false;
+    /* a 304 has no body: keep what is on the page (detail.elt is the target here, not the link) */
+    if (evt.detail.xhr && evt.detail.xhr.status === 304) evt.detail.shouldSwap = false;
   });
   document.addEventListener("htmx:afterRequest", function (evt) {
     if (!isPoll(evt)) return;

@@ -157,7 +157,13 @@ BAD = [
 
 @pytest.mark.parametrize(("case", "content", "name"), BAD, ids=[b[0] for b in BAD])
 def test_bad_files_get_a_plain_message_next_to_the_field(
-    app: Flask, jan: FlaskClient, storage: LocalStorage, no_new_documents: None, case: str, content: bytes, name: str
+    app: Flask,
+    jan: FlaskClient,
+    storage: LocalStorage,
+    no_new_documents: None,
+    case: str,
+    content: bytes,
+    name: str,
 ) -> None:
     task_id = first_needed_task_id(RED)
     response = post_files(jan, f"/documenten/{task_id}/sturen", [(content, name)])
@@ -172,7 +178,10 @@ def test_bad_files_get_a_plain_message_next_to_the_field(
 
 def test_too_big_is_refused_while_streaming(
     no_new_documents: None,
-    app: Flask, jan: FlaskClient, storage: LocalStorage, monkeypatch: pytest.MonkeyPatch
+    app: Flask,
+    jan: FlaskClient,
+    storage: LocalStorage,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     task_id = first_needed_task_id(RED)
     monkeypatch.setitem(app.config, "UPLOAD_MAX_FILE_BYTES", 2048)
@@ -202,8 +211,7 @@ def test_htmx_error_gets_the_form_fragment(app: Flask, jan: FlaskClient) -> None
 
 
 def test_cut_off_upload_leaves_nothing_behind(
-    no_new_documents: None,
-    app: Flask, jan: FlaskClient, storage: LocalStorage
+    no_new_documents: None, app: Flask, jan: FlaskClient, storage: LocalStorage
 ) -> None:
     task_id = first_needed_task_id(RED)
     url = f"/documenten/{task_id}/sturen"
@@ -278,3 +286,23 @@ def test_another_resident_gets_404_for_every_id(
     assert client.get("/documenten/bestand/999999").status_code == 404
     soup = check_page(client.get("/documenten").data)
     assert "Uitkeringsspecificatie van oktober" not in text_of(soup)
+
+
+def test_a_request_that_is_no_longer_open_sends_back_with_a_message(
+    app: Flask, jan: FlaskClient
+) -> None:
+    from app import clock
+    from app.models import Task, TaskKind
+
+    jan_dossier = resident_for_bsn(RED).dossier  # type: ignore[union-attr]
+    tasks = db.session.scalars(
+        select(Task).where(Task.dossier_id == jan_dossier.id, Task.kind == TaskKind.DOCUMENT)
+    ).all()
+    done = next(t for t in tasks if not t.is_open)
+    cancelled = next(t for t in tasks if t.is_open)
+    cancelled.cancel(clock.now())
+    db.session.commit()
+    for task_id in (done.id, cancelled.id):
+        response = jan.get(f"/documenten/{task_id}/sturen")
+        assert response.status_code == 303 and response.headers["Location"] == "/documenten"
+        check_page(jan.get("/documenten").data)
