@@ -182,3 +182,40 @@ def test_another_resident_gets_404_for_every_appointment_url(
         assert response.status_code == 404
     db.session.expire_all()
     assert theirs.is_booked
+
+
+def test_two_residents_post_the_same_slot_at_once(
+    app: Flask, seeded: None, live_server: str
+) -> None:
+    """Two logged-in browsers submit the same time concurrently: one booking, one plain message."""
+    import threading
+
+    clients = {}
+    for bsn in (GREEN, RED):  # both have the gemeente in their dossier
+        c = app.test_client()
+        login_as(c, bsn)
+        clients[bsn] = c
+    slot_id = later_slots(GREEN, "gemeente-rijnstad")[0].id
+    tokens = {bsn: csrf(c, "/afspraken/maken") for bsn, c in clients.items()}
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    statuses: dict[str, int] = {}
+    pages: dict[str, bytes] = {}
+
+    def post(bsn: str) -> None:
+        data = {"csrf_token": tokens[bsn], "slot": str(slot_id), "topic": "money", "note": ""}
+        barrier.wait()
+        response = clients[bsn].post("/afspraken/maken", data=data)
+        statuses[bsn], pages[bsn] = response.status_code, response.data
+
+    threads = [threading.Thread(target=post, args=(bsn,)) for bsn in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses.values()) == [200, 303]
+    loser = next(bsn for bsn, status in statuses.items() if status == 200)
+    soup = error_page(app, pages[loser], "slot")
+    assert slot_id not in {int(i["value"]) for i in soup.select("input[name=slot]")}
+    held = db.session.scalars(select(Appointment).where(Appointment.held_slot_id == slot_id))
+    assert len(list(held)) == 1
