@@ -306,3 +306,21 @@ def test_a_request_that_is_no_longer_open_sends_back_with_a_message(
         response = jan.get(f"/documenten/{task_id}/sturen")
         assert response.status_code == 303 and response.headers["Location"] == "/documenten"
         check_page(jan.get("/documenten").data)
+
+
+def test_a_request_far_too_big_gets_the_plain_413_page(
+    no_new_documents: None,
+    app: Flask,
+    jan: FlaskClient,
+    storage: LocalStorage,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    task_id = first_needed_task_id(RED)
+    url = f"/documenten/{task_id}/sturen"
+    monkeypatch.setitem(app.config, "UPLOAD_MAX_FILE_BYTES", 1024)
+    monkeypatch.setitem(app.config, "UPLOAD_MAX_FILES", 1)
+    response = post_files(jan, url, [(files.pdf() + b"0" * (1024 * 1024 + 4096), "groot.pdf")])
+    assert response.status_code == 413
+    soup = check_page(response.data)
+    assert text_of(soup.h1) == nl(app, "The file is too big")
+    assert storage.stored_keys() == []

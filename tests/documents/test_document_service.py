@@ -149,7 +149,9 @@ def test_a_failed_save_leaves_no_file_and_no_row(
     assert jan is not None and jan.dossier is not None
     dossier_id = jan.dossier.id
     task = checklist(jan.dossier)[0].task
-    before = len(db.session.scalars(select(Document).where(Document.dossier_id == dossier_id)).all())
+    before = len(
+        db.session.scalars(select(Document).where(Document.dossier_id == dossier_id)).all()
+    )
 
     def broken_commit() -> None:
         raise RuntimeError("database went away")
@@ -163,3 +165,14 @@ def test_a_failed_save_leaves_no_file_and_no_row(
     assert storage.stored_keys() == []
     after = db.session.scalars(select(Document).where(Document.dossier_id == dossier_id)).all()
     assert len(after) == before
+
+
+def test_capped_file_keeps_no_bytes_past_the_limit() -> None:
+    from app.services.uploads import CappedFile
+
+    capped = CappedFile(limit=1000)
+    for _ in range(50):
+        capped.write(b"x" * 100)
+    assert capped.too_big and capped.received == 5000
+    assert capped.tell() == 1000, "bytes past the limit are counted, not kept"
+    capped.close()
