@@ -67,6 +67,7 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app import admin, consent, staff
     from app.auth import session_routes
     from app.auth.routes import bp as auth_bp
     from app.overview.routes import bp as overview_bp
@@ -79,6 +80,9 @@ def _register_blueprints(app: Flask) -> None:
     session_routes.init_app(app)
     app.register_blueprint(__import__("app.summary.routes", fromlist=["bp"]).bp)
     __import__("app.account", fromlist=["register"]).register(app)  # account + SMS receipts
+    staff.register(app)  # /medewerker: staff login, caseload, dossier work, assisted mode
+    admin.register(app)  # /beheer: staff accounts, organisation links, access-log export
+    consent.register(app)  # resident consent per organisation, 'who looked at my data'
     if app.config["TEST_IDP_ENABLED"]:
         from app.testidp.routes import bp as testidp_bp
 

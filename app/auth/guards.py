@@ -1,4 +1,5 @@
-"""Who may see what. Every resident route uses resident_required."""
+"""Who may see what. Every resident route uses resident_required, every staff route
+staff_required (and admin_required for /beheer)."""
 
 from __future__ import annotations
 
@@ -24,3 +25,34 @@ def resident_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def staff_required(view: F) -> F:
+    """Logged in as a staff member (residents never pass); else to the staff login page."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        from flask import abort, redirect, request, url_for
+
+        if not current_user.is_authenticated:
+            return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+        if not getattr(current_user, "is_staff", False):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def admin_required(view: F) -> F:
+    """A staff member with the role beheerder in at least one organisation."""
+
+    @staff_required
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        from flask import abort
+
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]

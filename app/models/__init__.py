@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2 models, one module per aggregate."""
 
+from app.models.access_log import AccessLog
 from app.models.appointment import (
     Appointment,
     AppointmentSlot,
@@ -9,13 +10,13 @@ from app.models.appointment import (
 from app.models.document import Document, DocumentStatus
 from app.models.notification import Notification, NotificationEvent, ReminderPreference
 from app.models.organisation import Organisation, StaffMember, StaffMembership
-from app.models.question import Question, QuestionMessage, QuestionStatus
 from app.models.resident import Dossier, DossierOrganisation, Resident
 from app.models.saml import SamlOutstandingRequest, SamlSeenAssertion, TestIdpArtifact
 from app.models.task import Holder, Task, TaskKind, TaskStatus
 from app.models.timeline import ActorType, TimelineEvent
 
 __all__ = [
+    "AccessLog",
     "ActorType",
     "Appointment",
     "AppointmentSlot",
@@ -29,9 +30,6 @@ __all__ = [
     "Notification",
     "NotificationEvent",
     "Organisation",
-    "Question",
-    "QuestionMessage",
-    "QuestionStatus",
     "ReminderPreference",
     "Resident",
     "SamlOutstandingRequest",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -8,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.types import UTCDateTime
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Organisation(db.Model):  # type: ignore[name-defined]
@@ -34,17 +39,46 @@ class StaffMember(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    # Filled in by the staff-login work; None means the account cannot log in yet.
+    # argon2id hash (app.services.staff_auth); None means the account cannot log in yet.
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of the login id, like Resident.session_token: rotating it ends every session.
+    session_token: Mapped[str] = mapped_column(String(64), default=_new_token)
+    # Base32 TOTP secret; totp_confirmed_at is set once the staff member entered a first code.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The last TOTP time step used: a code works once (no replay within its 30 seconds).
+    totp_last_step: Mapped[int] = mapped_column(default=0)
+    # Lockout, counted in the database so it holds with Redis down and across workers.
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The password was set by an administrator and must be replaced at the first login.
+    must_change_password: Mapped[bool] = mapped_column(default=True)
 
     memberships: Mapped[list[StaffMembership]] = relationship(
         back_populates="staff", cascade="all, delete-orphan"
     )
 
+    # flask-login protocol; the 's:' prefix keeps staff and resident sessions apart.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    is_staff = True
+
+    def get_id(self) -> str:
+        return f"s:{self.id}:{self.session_token}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
     @property
     def organisations(self) -> list[Organisation]:
         return [m.organisation for m in self.memberships]
+
+    @property
+    def is_admin(self) -> bool:
+        return any(m.role == "beheerder" for m in self.memberships)
 
 
 class StaffMembership(db.Model):  # type: ignore[name-defined]

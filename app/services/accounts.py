@@ -1,4 +1,4 @@
-"""Who is logged in: one flask-login loader for residents ('r:') and, later, staff ('s:')."""
+"""Who is logged in: one flask-login loader for residents ('r:') and staff ('s:')."""
 
 from __future__ import annotations
 
@@ -8,24 +8,28 @@ from flask import session
 from flask_login import login_user, logout_user
 
 from app.extensions import db
-from app.models import Resident
+from app.models import Resident, StaffMember
 from app.models.resident import new_session_token
 from app.services import sessions
 from app.services.bsn import bsn_hash
 
 
-def load_user(user_id: str) -> Resident | None:
+def load_user(user_id: str) -> Resident | StaffMember | None:
     kind, _, rest = user_id.partition(":")
-    if kind != "r":
+    if kind not in ("r", "s"):
         return None
     raw_id, _, token = rest.partition(":")
     if not raw_id.isdigit():
         return None
-    resident = db.session.get(Resident, int(raw_id))
-    # The token changes when every session of this resident must end (logout everywhere).
-    if resident is None or not hmac.compare_digest(resident.session_token, token):
+    user: Resident | StaffMember | None = (
+        db.session.get(Resident, int(raw_id))
+        if kind == "r"
+        else db.session.get(StaffMember, int(raw_id))
+    )
+    # The token changes when every session of this user must end (logout everywhere).
+    if user is None or not hmac.compare_digest(user.session_token, token):
         return None
-    return resident
+    return user
 
 
 def resident_for_bsn(bsn: str) -> Resident | None:

@@ -22,6 +22,7 @@ from app.models import (
     TaskKind,
 )
 from app.services.bsn import bsn_hash, encrypt_bsn, is_valid_bsn
+from app.services.demo_staff import seed_demo_staff
 from app.services.tasks import add_task, complete_task
 from app.services.timeline import Actor, record_event
 
@@ -191,4 +192,5 @@ def seed_demo() -> bool:
     from app.services.demo_selfservice import seed_selfservice
 
     seed_selfservice(now)
+    seed_demo_staff(now)
     return True

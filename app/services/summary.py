@@ -3,7 +3,7 @@
 The same Summary feeds the HTML print view and the PDF (app.services.summary_pdf). It is built from
 the overview (app.services.overview) so the paper and the screen never disagree.
 
-Staff side (not built yet): the staff dossier view and assisted mode call
+Staff side: the staff dossier view and assisted mode (app.staff) call
 `summary_for(Viewer.for_staff(staff), dossier.resident, today)` for the print view, and
 `app.services.summary_pdf.request_pdf(...)` with the same viewer for the PDF. Both check
 `may_print` and record the staff read through `record_staff_print`.
@@ -22,7 +22,7 @@ from flask_babel import format_date, gettext
 from app.models import Dossier, Holder, Resident, StaffMember, TaskKind
 from app.services.overview import Item, Overview, build_overview, heading, light_sentence
 
-# Every staff print goes here until the AccessLog model exists (see record_staff_print).
+# Every staff print is also written here, besides the AccessLog row (see record_staff_print).
 access_logger = logging.getLogger("mijn_overzicht.access")
 
 T = TypeVar("T")
@@ -81,15 +81,13 @@ def may_print(viewer: Viewer, resident: Resident) -> bool:
 
 
 def record_staff_print(viewer: Viewer, dossier: Dossier, what: str) -> None:
-    """Every staff read of a dossier belongs in the resident's access log.
+    """Every staff read of a dossier belongs in the resident's access log (an AccessLog row)."""
+    from app.services.access_log import record_staff_print as record
 
-    There is no AccessLog model yet: until it exists this writes a structured line to the
-    'mijn_overzicht.access' logger. Replace the body with an AccessLog row (same transaction as
-    the read) when the model lands; callers stay the same.
-    """
     access_logger.info(
         "staff print", extra={"staff_id": viewer.id, "dossier_id": dossier.id, "what": what}
     )
+    record(viewer.id, dossier, what)
 
 
 def authorise(viewer: Viewer, resident: Resident, what: str) -> Dossier:

@@ -1,0 +1,57 @@
+"""Administration (/beheer) and the `flask create-admin` / `flask demo-staff` commands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+
+@click.command("create-admin")
+@click.option("--name", required=True, help="Full name, e.g. 'L. Visser'.")
+@click.option("--email", required=True, help="Work e-mail address (the login name).")
+@click.option("--organisation", "slug", required=True, help="Slug of the organisation.")
+@click.option("--organisation-name", default="", help="Create the organisation with this name.")
+@click.option("--kind", default="gemeente", help="Kind of a new organisation.")
+@with_appcontext
+def create_admin(name: str, email: str, slug: str, organisation_name: str, kind: str) -> None:
+    """Create the first beheerder; prints a one-time password (TOTP is set up at first login)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Organisation
+    from app.services import staff_auth
+
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if organisation is None:
+        if not organisation_name:
+            raise click.ClickException(
+                f"No organisation {slug!r}. Add --organisation-name to create it."
+            )
+        organisation = Organisation(slug=slug, name=organisation_name, kind=kind)
+        db.session.add(organisation)
+    if staff_auth.staff_for_email(email) is not None:
+        raise click.ClickException(f"There is already an account for {email}.")
+    _, password = staff_auth.create_staff(name, email, organisation, "beheerder")
+    db.session.commit()
+    click.echo(f"Beheerder {email} created for {organisation.name}.")
+    click.echo(f"One-time password: {password}")
+    click.echo("Log in at /medewerker/inloggen; the authenticator app is set up at first login.")
+
+
+@click.command("demo-staff")
+@with_appcontext
+def demo_staff() -> None:
+    """Print the demo staff logins (demo only) with their current TOTP codes."""
+    from app.services.demo_staff import describe_demo_staff
+
+    for line in describe_demo_staff():
+        click.echo(line)
+
+
+def register(app: Flask) -> None:
+    from app.admin.routes import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(demo_staff)

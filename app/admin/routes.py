@@ -1,0 +1,175 @@
+"""/beheer: staff accounts and their organisation links, and the access-log export.
+
+A beheerder manages the organisations where they have the role beheerder, and only those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    session,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app import clock
+from app.admin.forms import LinkForm, NewStaffForm, PlainForm
+from app.auth.guards import admin_required
+from app.extensions import db
+from app.models import Organisation, StaffMember, StaffMembership
+from app.models.resident import new_session_token
+from app.services import staff_auth
+from app.services.access_log import CSV_HEADER, csv_line, export_rows, record_access
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+NEW_PASSWORD_KEY = "admin_new_password"  # noqa: S105 - a session key, not a password
+
+
+def _my_orgs() -> dict[int, Organisation]:
+    return {
+        m.organisation_id: m.organisation for m in current_user.memberships if m.role == "beheerder"
+    }
+
+
+def _staff_of(org_ids: set[int]) -> list[StaffMember]:
+    return list(
+        db.session.scalars(
+            select(StaffMember)
+            .where(
+                StaffMember.id.in_(
+                    select(StaffMembership.staff_id).where(
+                        StaffMembership.organisation_id.in_(org_ids)
+                    )
+                )
+            )
+            .order_by(StaffMember.name)
+        )
+    )
+
+
+def _managed(staff_id: int) -> StaffMember:
+    staff = db.session.get(StaffMember, staff_id)
+    if staff is None or not {m.organisation_id for m in staff.memberships} & set(_my_orgs()):
+        abort(404)
+    return staff
+
+
+def _org_choices(form: LinkForm) -> dict[int, Organisation]:
+    orgs = _my_orgs()
+    form.organisation.choices = [(o.id, o.name) for o in orgs.values()]
+    return orgs
+
+
+@bp.route("", methods=["GET", "POST"])
+@admin_required
+def index() -> Response | str:
+    form = NewStaffForm()
+    orgs = _org_choices(form)
+    if form.validate_on_submit():
+        organisation = orgs.get(form.organisation.data or 0)
+        if organisation is None:
+            form.organisation.errors = [gettext("Choose one of your organisations.")]
+        elif staff_auth.staff_for_email(form.email.data or "") is not None:
+            form.email.errors = [gettext("There is already an account with this e-mail address.")]
+        else:
+            staff, password = staff_auth.create_staff(
+                form.name.data or "", form.email.data or "", organisation, form.role.data or ""
+            )
+            db.session.commit()
+            session[NEW_PASSWORD_KEY] = password
+            return redirect(url_for("admin.staff", staff_id=staff.id), 303)
+    return render_template("admin/index.html", form=form, staff=_staff_of(set(orgs)))
+
+
+@bp.route("/medewerker/<int:staff_id>", methods=["GET", "POST"])
+@admin_required
+def staff(staff_id: int) -> Response | str:
+    member = _managed(staff_id)
+    form = LinkForm()
+    orgs = _org_choices(form)
+    if form.validate_on_submit():
+        organisation = orgs.get(form.organisation.data or 0)
+        if organisation is None:
+            form.organisation.errors = [gettext("Choose one of your organisations.")]
+        else:
+            link = next(
+                (m for m in member.memberships if m.organisation_id == organisation.id), None
+            )
+            if link is None:
+                member.memberships.append(
+                    StaffMembership(organisation=organisation, role=form.role.data)
+                )
+            else:
+                link.role = form.role.data or "medewerker"
+            db.session.commit()
+            flash(gettext("The link is saved."))
+            return redirect(url_for("admin.staff", staff_id=member.id), 303)
+    return render_template(
+        "admin/staff.html",
+        member=member,
+        form=form,
+        my_orgs=orgs,
+        new_password=session.pop(NEW_PASSWORD_KEY, None),
+        locked=staff_auth.is_locked(member, clock.now()),
+    )
+
+
+@bp.post("/medewerker/<int:staff_id>/ontkoppelen/<int:membership_id>")
+@admin_required
+def unlink(staff_id: int, membership_id: int) -> Response:
+    member = _managed(staff_id)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    link = next((m for m in member.memberships if m.id == membership_id), None)
+    if link is None or link.organisation_id not in _my_orgs():
+        abort(404)
+    member.memberships.remove(link)
+    # Fewer rights: sessions that had them end now.
+    member.session_token = new_session_token()
+    db.session.commit()
+    flash(gettext("The link is removed."))
+    if not member.memberships:
+        return redirect(url_for("admin.index"), 303)
+    return redirect(url_for("admin.staff", staff_id=member.id), 303)
+
+
+@bp.post("/medewerker/<int:staff_id>/herstellen")
+@admin_required
+def reset(staff_id: int) -> Response:
+    member = _managed(staff_id)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    session[NEW_PASSWORD_KEY] = staff_auth.reset_login(member)
+    db.session.commit()
+    return redirect(url_for("admin.staff", staff_id=member.id), 303)
+
+
+@bp.get("/toegangslog.csv")
+@admin_required
+def export() -> Response:
+    orgs = _my_orgs()
+    for organisation in orgs.values():
+        record_access(current_user, organisation, None, "export_log", "admin")
+    db.session.commit()
+    org_ids = set(orgs)
+
+    def lines() -> Iterator[str]:
+        yield csv_line(CSV_HEADER)
+        for row in export_rows(org_ids):
+            yield csv_line(row)
+
+    response = Response(stream_with_context(lines()), mimetype="text/csv")
+    stamp = clock.now().strftime("%Y%m%d-%H%M")
+    response.headers["Content-Disposition"] = f'attachment; filename="toegangslog-{stamp}.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,185 @@
+"""Who may see which dossier, and the access log of every staff read and action.
+
+Rights: a staff member sees a dossier only while one of their organisations is linked to it by
+the resident's consent (DossierOrganisation with revoked_at empty). Every staff route goes
+through `dossier_for_staff`, which answers None for anything else (the route then says 404).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import clock
+from app.extensions import db
+from app.models import AccessLog, Dossier, DossierOrganisation, Organisation, StaffMember
+
+# What the resident reads on 'Wie heeft mijn gegevens bekeken'.
+ACTION_TEXTS = {
+    "view_dossier": lazy_gettext("Looked at your dossier"),
+    "view_as_resident": lazy_gettext("Looked at your overview with you"),
+    "download_document": lazy_gettext("Opened a document you sent"),
+    "review_document": lazy_gettext("Checked a document you sent"),
+    "add_task": lazy_gettext("Added an item to your dossier"),
+    "complete_task": lazy_gettext("Marked an item as done"),
+    "record_contact": lazy_gettext("Wrote down a conversation with you"),
+    "upload_for_resident": lazy_gettext("Sent a document for you"),
+    "book_for_resident": lazy_gettext("Made an appointment for you"),
+    "ask_for_resident": lazy_gettext("Asked a question for you"),
+    "answer_question": lazy_gettext("Answered your question"),
+    "print_summary": lazy_gettext("Printed your overview"),
+    "publish_slots": lazy_gettext("Published appointment times"),
+    "export_log": lazy_gettext("Exported the access log"),
+}
+WHY_TEXTS = {
+    "casework": lazy_gettext("Work on your dossier"),
+    "assisted": lazy_gettext("Helping you by phone or at the desk"),
+    "print": lazy_gettext("Printing your overview"),
+    "admin": lazy_gettext("Administration"),
+}
+
+
+def staff_org_ids(staff: StaffMember) -> set[int]:
+    return {m.organisation_id for m in staff.memberships}
+
+
+def linked_org_ids(dossier: Dossier) -> set[int]:
+    return {link.organisation_id for link in dossier.links if link.revoked_at is None}
+
+
+def acting_organisation(staff: StaffMember, dossier: Dossier) -> Organisation | None:
+    """The staff member's organisation that works on this dossier (the lowest id when several)."""
+    shared = staff_org_ids(staff) & linked_org_ids(dossier)
+    if not shared:
+        return None
+    return db.session.get(Organisation, min(shared))
+
+
+@dataclass(frozen=True)
+class StaffDossier:
+    dossier: Dossier
+    organisation: Organisation
+
+
+def dossier_for_staff(staff: StaffMember, dossier_id: int) -> StaffDossier | None:
+    """The dossier and the organisation the staff member acts for, or None (no right)."""
+    dossier = db.session.scalar(
+        select(Dossier)
+        .where(Dossier.id == dossier_id)
+        .options(selectinload(Dossier.links).selectinload(DossierOrganisation.organisation))
+    )
+    if dossier is None:
+        return None
+    organisation = acting_organisation(staff, dossier)
+    if organisation is None:
+        return None
+    return StaffDossier(dossier, organisation)
+
+
+def record_access(
+    staff: StaffMember,
+    organisation: Organisation | None,
+    dossier: Dossier | None,
+    action: str,
+    why: str,
+    detail: str = "",
+) -> AccessLog:
+    """Add one row (the caller commits, in the same transaction as any change it logs)."""
+    if action not in ACTION_TEXTS:
+        raise ValueError(f"unknown access action {action!r}")
+    if why not in WHY_TEXTS:
+        raise ValueError(f"unknown why-category {why!r}")
+    entry = AccessLog(
+        occurred_at=clock.now(),
+        staff_id=staff.id,
+        organisation_id=organisation.id if organisation else None,
+        dossier_id=dossier.id if dossier else None,
+        action=action,
+        why=why,
+        detail=detail[:200],
+    )
+    db.session.add(entry)
+    return entry
+
+
+def record_staff_print(staff_id: int, dossier: Dossier, what: str) -> None:
+    """For app.services.summary: a staff print of a resident's summary (committed here)."""
+    staff = db.session.get(StaffMember, staff_id)
+    if staff is None:
+        return
+    record_access(
+        staff, acting_organisation(staff, dossier), dossier, "print_summary", "print", what
+    )
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Entry:
+    occurred_at: datetime
+    staff: str
+    organisation: str
+    what: str
+    why: str
+
+
+def entries_for_dossier(dossier: Dossier, limit: int = 20) -> list[Entry]:
+    """Newest first, for the resident's account page."""
+    rows = db.session.scalars(
+        select(AccessLog)
+        .where(AccessLog.dossier_id == dossier.id)
+        .options(selectinload(AccessLog.staff), selectinload(AccessLog.organisation))
+        .order_by(AccessLog.occurred_at.desc(), AccessLog.id.desc())
+        .limit(limit)
+    )
+    return [
+        Entry(
+            r.occurred_at,
+            r.staff.name,
+            r.organisation.name if r.organisation else "",
+            str(ACTION_TEXTS[r.action]),
+            str(WHY_TEXTS[r.why]),
+        )
+        for r in rows
+    ]
+
+
+CSV_HEADER = ["when_utc", "staff_id", "staff", "organisation", "dossier_id", "action", "why"]
+
+
+def export_rows(organisation_ids: Iterable[int]) -> Iterator[list[str]]:
+    """Every entry of these organisations, oldest first, streamed in batches."""
+    stmt = (
+        select(AccessLog)
+        .where(AccessLog.organisation_id.in_(list(organisation_ids)))
+        .options(selectinload(AccessLog.staff), selectinload(AccessLog.organisation))
+        .order_by(AccessLog.occurred_at, AccessLog.id)
+        .execution_options(yield_per=500)
+    )
+    for r in db.session.scalars(stmt):
+        yield [
+            r.occurred_at.isoformat(timespec="seconds"),
+            str(r.staff_id),
+            _safe_cell(r.staff.name),
+            _safe_cell(r.organisation.name if r.organisation else ""),
+            str(r.dossier_id or ""),
+            r.action,
+            r.why,
+        ]
+
+
+def _safe_cell(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def csv_line(row: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerow(row)
+    return out.getvalue()

@@ -1,0 +1,219 @@
+"""Staff login: e-mail + password (argon2id) + a TOTP code, with a lockout counted in the database.
+
+The database counter is the real protection against guessing: it holds when Redis is down and
+across workers. Flask-Limiter (app.staff.limits) only slows down floods per address on top.
+Every refusal gets the same plain message, so nobody learns which part was wrong.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import session
+from flask_login import login_user
+from sqlalchemy import func, select
+
+from app import clock
+from app.extensions import db
+from app.models import Organisation, StaffMember, StaffMembership
+from app.models.resident import new_session_token
+from app.services import sessions
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD_LENGTH = 12
+ISSUER = "Mijn Overzicht"
+# Verified against when the e-mail is unknown, so a wrong address costs as much time as a
+# wrong password (no timing difference that tells which part was wrong).
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# Staff id waiting for the TOTP enrolment step (password checked, no second factor yet).
+ENROL_KEY = "staff_enrol"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _verify_password(staff: StaffMember | None, password: str) -> bool:
+    stored = staff.password_hash if staff is not None else None
+    try:
+        _hasher.verify(stored or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return stored is not None
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def grouped(secret: str) -> str:
+    """'JBSWY3DPEHPK3PXP' -> 'JBSW Y3DP EHPK 3PXP': easier to type from the screen."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def otpauth_uri(staff: StaffMember) -> str:
+    assert staff.totp_secret
+    return pyotp.TOTP(staff.totp_secret).provisioning_uri(name=staff.email, issuer_name=ISSUER)
+
+
+def _code_step(staff: StaffMember, code: str, at: datetime) -> int | None:
+    """The time step this code belongs to (this one or one either side), or None."""
+    code = "".join(code.split())
+    if not staff.totp_secret or not code.isdigit() or len(code) != 6:
+        return None
+    totp = pyotp.TOTP(staff.totp_secret)
+    step = int(at.timestamp()) // totp.interval
+    for candidate in (step, step - 1, step + 1):
+        if secrets.compare_digest(totp.generate_otp(candidate), code):
+            return candidate
+    return None
+
+
+def check_totp(staff: StaffMember, code: str, at: datetime) -> bool:
+    """Right code, and not used before: a step is taken once."""
+    step = _code_step(staff, code, at)
+    if step is None or step <= staff.totp_last_step:
+        return False
+    staff.totp_last_step = step
+    return True
+
+
+def temporary_password() -> str:
+    """A one-time password an administrator hands over; replaced at the first login."""
+    alphabet = string.ascii_letters + string.digits
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
+
+
+def staff_for_email(email: str) -> StaffMember | None:
+    normalised = email.strip().lower()
+    if not normalised:
+        return None
+    return db.session.scalar(select(StaffMember).where(func.lower(StaffMember.email) == normalised))
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    staff: StaffMember | None
+    # ok / enrol / refused / locked
+    outcome: str
+
+
+def is_locked(staff: StaffMember, at: datetime) -> bool:
+    return staff.locked_until is not None and staff.locked_until > at
+
+
+def _fail(staff: StaffMember | None, at: datetime) -> LoginResult:
+    if staff is None:
+        return LoginResult(None, "refused")
+    staff.failed_logins += 1
+    if staff.failed_logins >= MAX_FAILURES:
+        staff.locked_until = at + timedelta(minutes=LOCK_MINUTES)
+        staff.failed_logins = 0
+        db.session.commit()
+        return LoginResult(staff, "locked")
+    db.session.commit()
+    return LoginResult(staff, "refused")
+
+
+def authenticate(email: str, password: str, code: str) -> LoginResult:
+    """Check all three parts. 'enrol' means the password was right and no TOTP is set up yet."""
+    at = clock.now()
+    staff = staff_for_email(email)
+    password_ok = _verify_password(staff, password)
+    if staff is not None and is_locked(staff, at):
+        return LoginResult(staff, "locked")
+    if staff is None or not password_ok or not staff.memberships:
+        return _fail(staff, at)
+    if staff.totp_confirmed_at is None:
+        return LoginResult(staff, "enrol")
+    if not check_totp(staff, code, at):
+        return _fail(staff, at)
+    staff.failed_logins = 0
+    staff.locked_until = None
+    db.session.commit()
+    return LoginResult(staff, "ok")
+
+
+def begin_enrolment(staff: StaffMember) -> None:
+    """A new secret for this attempt; the account is not usable until a code confirms it."""
+    staff.totp_secret = new_totp_secret()
+    db.session.commit()
+    session[ENROL_KEY] = staff.id
+
+
+def pending_enrolment() -> StaffMember | None:
+    staff_id = session.get(ENROL_KEY)
+    if not isinstance(staff_id, int):
+        return None
+    staff = db.session.get(StaffMember, staff_id)
+    if staff is None or staff.totp_confirmed_at is not None:
+        return None
+    return staff
+
+
+def finish_enrolment(staff: StaffMember, code: str, new_password: str) -> bool:
+    at = clock.now()
+    if not check_totp(staff, code, at):
+        db.session.commit()
+        return False
+    staff.totp_confirmed_at = at
+    staff.password_hash = hash_password(new_password)
+    staff.must_change_password = False
+    staff.failed_logins = 0
+    db.session.commit()
+    return True
+
+
+def start_staff_session(staff: StaffMember) -> None:
+    """A fresh session, as for residents: nothing from before the login survives."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(staff)
+    sessions.mark_login()
+
+
+def end_all_staff_sessions(staff: StaffMember) -> None:
+    staff.session_token = new_session_token()
+    db.session.commit()
+
+
+def create_staff(
+    name: str, email: str, organisation: Organisation, role: str
+) -> tuple[StaffMember, str]:
+    """A new account with a one-time password (returned once, to hand over)."""
+    if role not in ("medewerker", "beheerder"):
+        raise ValueError(f"unknown role {role!r}")
+    password = temporary_password()
+    staff = StaffMember(
+        name=name.strip(),
+        email=email.strip().lower(),
+        password_hash=hash_password(password),
+        must_change_password=True,
+    )
+    db.session.add(staff)
+    db.session.add(StaffMembership(staff=staff, organisation=organisation, role=role))
+    db.session.flush()
+    return staff, password
+
+
+def reset_login(staff: StaffMember) -> str:
+    """A beheerder resets a locked or lost login: new one-time password, TOTP set up again."""
+    password = temporary_password()
+    staff.password_hash = hash_password(password)
+    staff.must_change_password = True
+    staff.totp_secret = None
+    staff.totp_confirmed_at = None
+    staff.failed_logins = 0
+    staff.locked_until = None
+    staff.session_token = new_session_token()
+    return password

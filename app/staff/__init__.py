@@ -1,0 +1,77 @@
+"""The staff workspace (/medewerker): login, caseload, dossier work, assisted mode."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Flask, flash, redirect, request, url_for
+from flask_babel import gettext
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+bp = Blueprint("staff", __name__, url_prefix="/medewerker")
+
+# Slows down floods of login attempts per address. Redis in production; when Redis is down the
+# limiter counts in memory (the lockout in the database is the real protection).
+limiter = Limiter(
+    key_func=get_remote_address,
+    swallow_errors=True,
+    in_memory_fallback_enabled=True,
+    headers_enabled=False,
+)
+
+
+def register(app: Flask) -> None:
+    from app.staff import (  # noqa: F401 - the modules add their routes to bp
+        assisted_routes,
+        caseload_routes,
+        dossier_routes,
+        login_routes,
+        question_routes,
+        slot_routes,
+    )
+
+    # Rate-limit settings, unless the configuration sets them (it may, per environment).
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_URI", "memory://" if app.testing else app.config["REDIS_URL"]
+    )
+    from app.staff.optional import has_appointments, has_questions
+
+    app.config.setdefault("STAFF_LOGIN_RATE_LIMIT", "10 per minute")
+    limiter.init_app(app)
+    app.register_blueprint(bp)
+    app.jinja_env.globals["has_appointments"] = has_appointments
+    app.jinja_env.globals["has_questions"] = has_questions
+    app.jinja_env.filters["staff_datetime"] = _staff_datetime
+    # First in line, before the shared session rules: an expired staff session goes back to the
+    # staff login page (the shared rule would send staff to the DigiD page).
+    app.before_request_funcs.setdefault(None, []).insert(0, _staff_session_expired)
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    # Personal data: never in a shared cache, nor kept by the browser.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _staff_datetime(moment: datetime) -> str:
+    from app import clock
+    from app.dates import when
+
+    return when(moment, clock.today())
+
+
+def _staff_session_expired() -> Response | None:
+    from app.services import sessions
+    from app.services.accounts import end_session
+
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    if not getattr(current_user, "is_staff", False) or not sessions.expired():
+        return None
+    end_session()
+    flash(gettext("You were logged out for your safety. Please log in again."))
+    return redirect(url_for("staff.login"), 303)

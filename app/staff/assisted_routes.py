@@ -1,0 +1,195 @@
+"""Assisted mode: helping a resident by phone or at the desk.
+
+- 'Meekijken': the resident's own overview, exactly as they see it, in large print.
+- 'Namens de inwoner': staff do what the resident can (send a document handed over at the desk,
+  book an appointment) through the same services; the timeline says 'for you'.
+- The printable summary with the staff viewer; app.services.summary logs the print.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app import clock
+from app.auth.guards import staff_required
+from app.dates import long_date
+from app.documents.forms import UploadForm
+from app.extensions import db
+from app.services import documents as document_service
+from app.services import staff_work
+from app.services.access_log import record_access
+from app.services.overview import build_overview, heading, light_sentence, light_words
+from app.services.storage import get_storage
+from app.services.summary import SummaryForbidden, Viewer, summary_for
+from app.services.summary_pdf import PdfReady, request_pdf
+from app.services.uploads import check_files
+from app.staff import bp
+from app.staff.dossier_routes import load
+from app.staff.optional import service
+
+
+def _private(response: Response) -> Response:
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _appointment_words(today: Any) -> dict[str, Any]:
+    ics = service("appointment_ics")
+    appointments = service("appointments")
+    if ics is None or appointments is None:
+        return {}
+    return {
+        "slot_when": lambda slot: ics.slot_when(slot, today),
+        "channel_text": ics.channel_text,
+        "where_text": ics.where_text,
+        "topic_text": appointments.topic_text,
+    }
+
+
+@bp.get("/dossier/<int:dossier_id>/meekijken")
+@staff_required
+def assisted(dossier_id: int) -> Response:
+    sd = load(dossier_id, "view_as_resident", "assisted")
+    today = clock.today()
+    overview = build_overview(sd.dossier.resident, today)
+    context: dict[str, Any] = _appointment_words(today)
+    appointments = service("appointments")
+    if appointments is not None:
+        context["next_appointment"] = appointments.next_appointment(sd.dossier)
+    html = render_template(
+        "staff/assisted.html",
+        sd=sd,
+        overview=overview,
+        heading=heading(overview.light),
+        light_words=light_words,
+        light_sentence=light_sentence(overview.state),
+        **context,
+    )
+    return _private(make_response(html))
+
+
+@bp.route("/dossier/<int:dossier_id>/namens/document/<int:task_id>", methods=["GET", "POST"])
+@staff_required
+def upload_for_resident(dossier_id: int, task_id: int) -> Response | str:
+    sd = load(dossier_id, "view_as_resident", "assisted")
+    task = document_service.document_task(sd.dossier, task_id)
+    item = next(
+        (i for i in document_service.checklist(sd.dossier) if task and i.task.id == task.id), None
+    )
+    if task is None or item is None or not item.can_upload:
+        abort(404)
+    form = UploadForm()
+    if form.validate_on_submit():
+        files, problems = check_files(
+            request.files.getlist("files") + request.files.getlist("photo")
+        )
+        if problems:
+            form.files.errors = problems
+        else:
+            record_access(
+                current_user,
+                sd.organisation,
+                sd.dossier,
+                "upload_for_resident",
+                "assisted",
+                f"task {task.id}",
+            )
+            document_service.submit_documents(
+                sd.dossier,
+                task,
+                files,
+                get_storage(),
+                actor=staff_work.actor(current_user, sd, for_resident=True),
+            )
+            flash(gettext("The document is sent for the resident."))
+            return redirect(url_for("staff.dossier", dossier_id=dossier_id), 303)
+    return render_template(
+        "staff/upload_for.html",
+        sd=sd,
+        item=item,
+        form=form,
+        long_date=long_date,
+        today=clock.today(),
+    )
+
+
+@bp.route("/dossier/<int:dossier_id>/namens/afspraak", methods=["GET", "POST"])
+@staff_required
+def book_for_resident(dossier_id: int) -> Response | str:
+    appointments = service("appointments")
+    if appointments is None:
+        abort(404)
+    from app.appointments.forms import BookForm
+
+    sd = load(dossier_id, "view_as_resident", "assisted")
+    form = BookForm()
+    slots = appointments.free_slots(sd.dossier)
+    if form.validate_on_submit():
+        slot = next((s for s in slots if s.id == form.slot.data), None)
+        try:
+            record_access(
+                current_user,
+                sd.organisation,
+                sd.dossier,
+                "book_for_resident",
+                "assisted",
+                f"slot {form.slot.data}",
+            )
+            appointments.book_appointment(
+                sd.dossier,
+                slot,
+                form.topic.data or "other",
+                form.note.data or "",
+                actor=staff_work.actor(current_user, sd, for_resident=True),
+            )
+        except appointments.AppointmentError as error:
+            db.session.rollback()
+            form.slot.errors = [str(error)]
+        else:
+            flash(gettext("The appointment is made for the resident."))
+            return redirect(url_for("staff.dossier", dossier_id=dossier_id), 303)
+    elif form.slot.errors:
+        form.slot.errors = [gettext("Choose a time.")]
+    return render_template(
+        "staff/book_for.html",
+        sd=sd,
+        form=form,
+        slots=slots,
+        topics=appointments.TOPICS,
+        **_appointment_words(clock.today()),
+    )
+
+
+@bp.get("/dossier/<int:dossier_id>/samenvatting")
+@staff_required
+def print_summary(dossier_id: int) -> Response:
+    sd = load(dossier_id, log=False)
+    try:
+        # summary_for checks the staff viewer and writes the access-log row (print).
+        summary = summary_for(Viewer.for_staff(current_user), sd.dossier.resident, clock.today())
+    except (SummaryForbidden, LookupError):
+        abort(404)
+    html = render_template("staff/print.html", sd=sd, summary=summary, light_words=light_words)
+    return _private(make_response(html))
+
+
+@bp.get("/dossier/<int:dossier_id>/samenvatting.pdf")
+@staff_required
+def summary_pdf(dossier_id: int) -> Response:
+    sd = load(dossier_id, log=False)
+    try:
+        result = request_pdf(Viewer.for_staff(current_user), sd.dossier.resident, clock.today())
+    except (SummaryForbidden, LookupError):
+        abort(404)
+    if not isinstance(result, PdfReady):
+        flash(gettext("The PDF is being made. Try the button again in a minute."))
+        return redirect(url_for("staff.print_summary", dossier_id=dossier_id), 303)
+    response = make_response(result.data)
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return _private(response)

@@ -1,0 +1,179 @@
+"""Staff pages in real Chromium: no axe-core WCAG 2.2 A/AA violations (at 1024 px and 320 px),
+and the caseload and the document review done with the keyboard only.
+
+Staff log in through the real form (e-mail, password, TOTP code from the demo secret).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pyotp
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from accessibility.audit import NARROW_WIDTH, audit, horizontal_overflow
+from app.extensions import db
+from app.services.demo_staff import DEMO_PASSWORD, DEMO_TOTP
+from app.services.storage import LocalStorage
+from tests.browser.conftest import DESKTOP_WIDTH, TIMEOUT_MS, Visit
+from tests.staff.conftest import (
+    BAKKER,
+    JAN,
+    JANSEN,
+    VISSER,
+    dossier_of,
+    received_document,
+    staff,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded")]
+
+StaffPage = Callable[..., Page]
+
+
+def login_in_browser(page: Page, base_url: str, email: str) -> None:
+    member = staff(email)
+    member.totp_last_step = 0  # a step works once; each test logs in afresh
+    db.session.commit()
+    page.goto(f"{base_url}/medewerker/inloggen")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    page.fill("#code", pyotp.TOTP(DEMO_TOTP[email]).now())
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/medewerker")
+
+
+@pytest.fixture
+def storage(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LocalStorage:
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    return LocalStorage(tmp_path / "uploads")
+
+
+@pytest.fixture
+def staff_page(browser: Browser, live_server: str) -> Iterator[StaffPage]:
+    contexts: list[BrowserContext] = []
+    states: dict[str, object] = {}
+
+    def open_page(path: str, email: str | None = JANSEN, width: int = DESKTOP_WIDTH) -> Page:
+        if email and email not in states:
+            context = browser.new_context(viewport={"width": DESKTOP_WIDTH, "height": 800})
+            contexts.append(context)
+            login_in_browser(context.new_page(), live_server, email)
+            states[email] = context.storage_state()
+        context = browser.new_context(
+            viewport={"width": width, "height": 800},
+            storage_state=states.get(email) if email else None,  # type: ignore[arg-type]
+            locale="nl-NL",
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        response = page.goto(f"{live_server}{path}")
+        assert response is not None and response.status == 200, (path, response and response.status)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def staff_paths(storage: LocalStorage) -> dict[str, tuple[str, str | None]]:
+    doc = received_document(JAN, "Uitkeringsspecificatie van oktober sturen", storage)
+    jan = dossier_of(JAN).id
+    base = f"/medewerker/dossier/{jan}"
+    return {
+        "login": ("/medewerker/inloggen", None),
+        "caseload": ("/medewerker", JANSEN),
+        "caseload-search": ("/medewerker?zoek=vries&licht=red", JANSEN),
+        "dossier": (base, BAKKER),
+        "review": (f"{base}/document/{doc.id}", BAKKER),
+        "add-item": (f"{base}/item-toevoegen", JANSEN),
+        "contact": (f"{base}/contact", JANSEN),
+        "look-along": (f"{base}/meekijken", JANSEN),
+        "print": (f"{base}/samenvatting", JANSEN),
+        "slots": ("/medewerker/afspraaktijden", JANSEN),
+        "book-for": (f"{base}/namens/afspraak", JANSEN),
+        "ask-for": (f"{base}/namens/vraag", JANSEN),
+        "admin": ("/beheer", VISSER),
+        "admin-staff": (f"/beheer/medewerker/{staff(JANSEN).id}", VISSER),
+    }
+
+
+def test_staff_pages_have_no_axe_violations(staff_page: StaffPage, storage: LocalStorage) -> None:
+    problems = []
+    for name, (path, email) in staff_paths(storage).items():
+        for width in (DESKTOP_WIDTH, NARROW_WIDTH):
+            page = staff_page(path, email, width)
+            for violation in audit(page):
+                problems.append(f"{name} at {width}px: {violation}")
+            if width == NARROW_WIDTH and horizontal_overflow(page):
+                problems.append(f"{name}: horizontal scroll at 320 px")
+            page.context.close()
+    assert problems == []
+
+
+def test_form_errors_have_no_axe_violations(app: Flask, staff_page: StaffPage) -> None:
+    from tests.i18n import nl
+
+    page = staff_page(f"/medewerker/dossier/{dossier_of(JAN).id}/contact")
+    page.click("main button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert page.title().startswith(nl(app, "Error") + ": ")
+    assert audit(page) == []
+
+
+def tab_to(page: Page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the focused element matches `selector` (keyboard only, no clicks)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"could not reach {selector} with Tab")
+
+
+def test_caseload_with_the_keyboard_only(staff_page: StaffPage, live_server: str) -> None:
+    page = staff_page("/medewerker")
+    tab_to(page, "#zoek")
+    page.keyboard.type("de vries")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('.caseload .what a').length === 1")
+    tab_to(page, ".caseload .what a")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/medewerker/dossier/{dossier_of(JAN).id}")
+    assert page.locator("h1").inner_text() == "Jan de Vries"
+
+
+def test_review_with_the_keyboard_only(
+    staff_page: StaffPage, storage: LocalStorage, live_server: str
+) -> None:
+    doc = received_document(JAN, "Uitkeringsspecificatie van oktober sturen", storage)
+    dossier_url = f"{live_server}/medewerker/dossier/{doc.dossier_id}"
+    page = staff_page(f"/medewerker/dossier/{doc.dossier_id}", BAKKER)
+    tab_to(page, f'a[href$="/document/{doc.id}"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{dossier_url}/document/{doc.id}")
+    tab_to(page, "#decision-0")
+    page.keyboard.press("ArrowDown")  # to 'No, ask for a new one'
+    assert page.is_checked("#decision-1")
+    tab_to(page, "#reason")
+    page.keyboard.type("Het afschrift is niet te lezen. Stuur een scherpe foto.")
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(dossier_url)
+    assert page.locator(".notice").count() == 1
+
+
+def test_account_page_with_consent_and_access_log_has_no_axe_violations(
+    visit: Visit, staff_page: StaffPage
+) -> None:
+    # A staff read first, so 'who looked at your data' has a row.
+    staff_page(f"/medewerker/dossier/{dossier_of(JAN).id}").context.close()
+    for width in (DESKTOP_WIDTH, NARROW_WIDTH):
+        page = visit("/account", width=width, bsn=JAN)
+        assert page.locator("#bekeken").count() == 1
+        assert page.locator("#organisaties").count() == 1
+        assert audit(page) == [], width
+        assert horizontal_overflow(page) == 0, width
