@@ -10,6 +10,7 @@ from app.models.appointment import (
 from app.models.document import Document, DocumentStatus
 from app.models.notification import Notification, NotificationEvent, ReminderPreference
 from app.models.organisation import Organisation, StaffMember, StaffMembership
+from app.models.question import Question, QuestionMessage, QuestionStatus
 from app.models.resident import Dossier, DossierOrganisation, Resident
 from app.models.saml import SamlOutstandingRequest, SamlSeenAssertion, TestIdpArtifact
 from app.models.task import Holder, Task, TaskKind, TaskStatus
@@ -30,6 +31,9 @@ __all__ = [
     "Notification",
     "NotificationEvent",
     "Organisation",
+    "Question",
+    "QuestionMessage",
+    "QuestionStatus",
     "ReminderPreference",
     "Resident",
     "SamlOutstandingRequest",
