@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     def seed_demo_command() -> None:
         """Fill an empty database with demo organisations, staff and residents."""
         from app.services.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS, seed_demo
+        from app.services.demo_staff import describe_demo_staff
 
         if seed_demo():
             click.echo("Demo data added. Log in at the test IdP with one of these test BSNs:")
@@ -20,6 +21,8 @@ def init_app(app: Flask) -> None:
         for r in DEMO_RESIDENTS:
             click.echo(f"  {r.bsn}  {r.first_name} {r.last_name}: {r.shows}")
         click.echo(f"  {DEMO_BSN_WITHOUT_DOSSIER}  (no dossier: shows the 'no dossier' page)")
+        for line in describe_demo_staff():  # demo only: staff logins with their TOTP codes
+            click.echo(line)
 
     @app.cli.command("saml-keys")
     def saml_keys_command() -> None:

@@ -84,7 +84,7 @@ def staff_paths(storage: LocalStorage) -> dict[str, tuple[str, str | None]]:
     doc = received_document(JAN, "Uitkeringsspecificatie van oktober sturen", storage)
     jan = dossier_of(JAN).id
     base = f"/medewerker/dossier/{jan}"
-    return {
+    paths = {
         "login": ("/medewerker/inloggen", None),
         "caseload": ("/medewerker", JANSEN),
         "caseload-search": ("/medewerker?zoek=vries&licht=red", JANSEN),
@@ -100,6 +100,29 @@ def staff_paths(storage: LocalStorage) -> dict[str, tuple[str, str | None]]:
         "admin": ("/beheer", VISSER),
         "admin-staff": (f"/beheer/medewerker/{staff(JANSEN).id}", VISSER),
     }
+    question = _question(JAN, "gemeente-rijnstad")
+    if question is not None:
+        paths["answer"] = (f"{base}/vraag/{question}", JANSEN)
+    return paths
+
+
+def _question(bsn: str, slug: str) -> int | None:
+    """A waiting question, when this build has the questions service."""
+    try:
+        from app.services import questions  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    from flask import current_app
+
+    from app.services.timeline import Actor
+
+    dossier = dossier_of(bsn)
+    organisation = next(o for o in dossier.organisations if o.slug == slug)
+    with current_app.test_request_context():
+        found = questions.ask_question(
+            dossier, organisation, "Wanneer hoor ik iets over mijn huur?", actor=Actor.resident()
+        )
+    return int(found.id)
 
 
 def test_staff_pages_have_no_axe_violations(staff_page: StaffPage, storage: LocalStorage) -> None:
