@@ -7,19 +7,12 @@ the timeline.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
 from app.models import Dossier, DossierOrganisation, Organisation
-from app.services import timeline
 from app.services.timeline import Actor, record_event
-
-# Until the lead moves it into EVENT_TEXTS: the sentence for a revoked consent.
-timeline.EVENT_TEXTS.setdefault(
-    "organisation_unlinked", lazy_gettext("%(organisation)s no longer has access to your dossier")
-)
 
 
 def active_links(dossier: Dossier) -> list[DossierOrganisation]:
