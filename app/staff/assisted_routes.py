@@ -51,6 +51,27 @@ def _appointment_words(today: Any) -> dict[str, Any]:
     }
 
 
+# The resident's own links on their overview, and where they lead for the helping staff member.
+RESIDENT_LINKS = {
+    "summary.print_view": "staff.print_summary",
+    "summary.pdf": "staff.summary_pdf",
+    "appointments.index": "staff.dossier",
+    "appointments.book": "staff.book_for_resident",
+}
+
+
+def _resident_links_for_staff(dossier_id: int) -> Any:
+    """url_for for the overview template: the page stays the resident's, word for word, but its
+    links (print, appointments) open the staff versions for this dossier."""
+
+    def staff_url_for(endpoint: str, **values: Any) -> str:
+        if endpoint in RESIDENT_LINKS:
+            return url_for(RESIDENT_LINKS[endpoint], dossier_id=dossier_id)
+        return url_for(endpoint, **values)
+
+    return staff_url_for
+
+
 @bp.get("/dossier/<int:dossier_id>/meekijken")
 @staff_required
 def assisted(dossier_id: int) -> Response:
@@ -63,6 +84,7 @@ def assisted(dossier_id: int) -> Response:
         context["next_appointment"] = appointments.next_appointment(sd.dossier)
     html = render_template(
         "staff/assisted.html",
+        url_for=_resident_links_for_staff(sd.dossier.id),
         sd=sd,
         overview=overview,
         heading=heading(overview.light),

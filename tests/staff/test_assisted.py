@@ -135,3 +135,14 @@ def test_print_summary_and_pdf_are_logged(app: Flask, client: FlaskClient) -> No
     assert rows[0] == ("print_summary", "print")
     assert rows[1] == ("print_summary", "print")
     assert len(rows) == 2
+
+
+def test_look_along_links_lead_to_the_staff_pages(client: FlaskClient) -> None:
+    login_staff(client, JANSEN)
+    dossier = dossier_of(JAN)
+    soup = check_page(client.get(f"/medewerker/dossier/{dossier.id}/meekijken").data)
+    links = [str(a["href"]) for a in soup.select("#overzicht a[href]")]
+    assert links
+    for href in links:
+        assert href.startswith(f"/medewerker/dossier/{dossier.id}"), href
+        assert client.get(href).status_code in (200, 303), href
