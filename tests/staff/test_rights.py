@@ -202,3 +202,13 @@ def test_staff_without_organisations_see_nothing(app: Flask) -> None:
     db.session.commit()
     for bsn in ALL:
         assert dossier_for_staff(lonely, dossier_of(bsn).id) is None
+
+
+def test_error_pages_lead_staff_back_to_the_caseload(client: FlaskClient) -> None:
+    from tests.html import check_page
+
+    login_staff(client, JANSEN)
+    response = client.get("/medewerker/dossier/999999")
+    assert response.status_code == 404
+    soup = check_page(response.data)
+    assert soup.select_one('main a.button[href="/medewerker"]') is not None
