@@ -39,6 +39,11 @@ def register(app: Flask) -> None:
     )
     from app.staff.optional import has_appointments, has_questions
 
+    if str(app.config["RATELIMIT_STORAGE_URI"]).startswith("redis"):
+        # A Redis that hangs must not hang the login: give up fast and count in memory.
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        )
     app.config.setdefault("STAFF_LOGIN_RATE_LIMIT", "10 per minute")
     limiter.init_app(app)
     app.register_blueprint(bp)

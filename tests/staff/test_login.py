@@ -133,6 +133,41 @@ def test_login_works_with_redis_down(app_overrides: dict[str, object]) -> None:
         limiter.__dict__.update(saved)
 
 
+def test_login_works_with_a_redis_that_hangs(app_overrides: dict[str, object]) -> None:
+    """A Redis that accepts connections and never answers: the login still answers, quickly."""
+    import socket
+    import time
+
+    from app import create_app
+    from app.config import TestConfig
+    from app.staff import limiter
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    port = silent.getsockname()[1]
+    saved = dict(limiter.__dict__)
+    try:
+        hanging = create_app(
+            TestConfig, **app_overrides, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0"
+        )
+        client = hanging.test_client()
+        with hanging.app_context():
+            token = csrf(client, "/medewerker/inloggen")
+            start = time.monotonic()
+            response = client.post(
+                "/medewerker/inloggen",
+                data={"csrf_token": token, "email": "x@example.nl", "password": "x", "code": "1"},
+            )
+            took = time.monotonic() - start
+        assert response.status_code == 200
+        assert took < 5, took
+    finally:
+        limiter.__dict__.clear()
+        limiter.__dict__.update(saved)
+        silent.close()
+
+
 def test_login_without_csrf_token_is_refused(client: FlaskClient) -> None:
     response = client.post(
         "/medewerker/inloggen",
