@@ -9,7 +9,8 @@ MAKEFLAGS += --no-print-directory
 VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
-PYTEST := $(VENV)/bin/pytest
+# The slowest tests are listed so a slow suite shows where the time goes.
+PYTEST := $(VENV)/bin/pytest --durations=10
 PYTHON ?= python3
 
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
@@ -128,7 +129,7 @@ migration: deps ## Regenerate the initial migration from app/models (replaces mi
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	DATABASE_URL="sqlite:///$$tmp/empty.sqlite" MIJN_CONFIG=demo \
 		$(FLASK) db migrate -m "initial schema" --rev-id 0001
-	$(PYTEST) -q tests/test_migrations.py
+	$(VENV)/bin/pytest -q tests/test_migrations.py
 
 # --- tidy ---------------------------------------------------------------------------------
 
