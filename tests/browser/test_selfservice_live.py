@@ -10,7 +10,6 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page
 
-from accessibility.audit import chromium
 from app.extensions import db
 from app.services.accounts import resident_for_bsn
 from app.services.demo import DEMO_RESIDENTS
@@ -18,14 +17,10 @@ from app.services.timeline import Actor, record_event
 from tests import files
 from tests.browser.conftest import login_in_browser
 
+# `browser` is the session-wide Chromium of tests/browser/conftest.py (one Playwright per run).
+
 pytestmark = pytest.mark.browser
 RED = DEMO_RESIDENTS[0].bsn
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture
