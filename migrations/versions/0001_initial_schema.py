@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 12:20:06.330802
+Create Date: 2026-11-30 12:50:01.180240
 
 """
 from alembic import op
@@ -46,6 +46,10 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_resident')),
     sa.UniqueConstraint('bsn_hash', name=op.f('uq_resident_bsn_hash'))
     )
+    with op.batch_alter_table('resident', schema=None) as batch_op:
+        batch_op.create_index('ix_resident_date_of_birth', ['date_of_birth'], unique=False)
+        batch_op.create_index('ix_resident_last_name', ['last_name'], unique=False)
+
     op.create_table('saml_outstanding_request',
     sa.Column('request_id', sa.String(length=100), nullable=False),
     sa.Column('came_from', sa.String(length=200), nullable=False),
@@ -65,6 +69,13 @@ def upgrade():
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('session_token', sa.String(length=64), nullable=False),
+    sa.Column('totp_secret', sa.String(length=64), nullable=True),
+    sa.Column('totp_confirmed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('totp_last_step', sa.Integer(), nullable=False),
+    sa.Column('failed_logins', sa.Integer(), nullable=False),
+    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('must_change_password', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_member')),
     sa.UniqueConstraint('email', name=op.f('uq_staff_member_email'))
     )
@@ -156,6 +167,24 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_membership')),
     sa.UniqueConstraint('staff_id', 'organisation_id', name=op.f('uq_staff_membership_staff_id'))
     )
+    op.create_table('access_log',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('dossier_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('why', sa.String(length=20), nullable=False),
+    sa.Column('detail', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['dossier_id'], ['dossier.id'], name=op.f('fk_access_log_dossier_id_dossier'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_access_log_organisation_id_organisation')),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_member.id'], name=op.f('fk_access_log_staff_id_staff_member')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_access_log'))
+    )
+    with op.batch_alter_table('access_log', schema=None) as batch_op:
+        batch_op.create_index('ix_access_log_dossier_time', ['dossier_id', 'occurred_at'], unique=False)
+        batch_op.create_index('ix_access_log_org_time', ['organisation_id', 'occurred_at'], unique=False)
+
     op.create_table('dossier_organisation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=False),
@@ -167,6 +196,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_dossier_organisation')),
     sa.UniqueConstraint('dossier_id', 'organisation_id', name=op.f('uq_dossier_organisation_dossier_id'))
     )
+    with op.batch_alter_table('dossier_organisation', schema=None) as batch_op:
+        batch_op.create_index('ix_dossier_organisation_org', ['organisation_id', 'revoked_at', 'dossier_id'], unique=False)
+
     op.create_table('notification_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('notification_id', sa.String(length=36), nullable=False),
@@ -339,7 +371,15 @@ def downgrade():
         batch_op.drop_index('ix_notification_event_notification')
 
     op.drop_table('notification_event')
+    with op.batch_alter_table('dossier_organisation', schema=None) as batch_op:
+        batch_op.drop_index('ix_dossier_organisation_org')
+
     op.drop_table('dossier_organisation')
+    with op.batch_alter_table('access_log', schema=None) as batch_op:
+        batch_op.drop_index('ix_access_log_org_time')
+        batch_op.drop_index('ix_access_log_dossier_time')
+
+    op.drop_table('access_log')
     op.drop_table('staff_membership')
     op.drop_table('reminder_preference')
     with op.batch_alter_table('notification', schema=None) as batch_op:
@@ -359,6 +399,10 @@ def downgrade():
     op.drop_table('staff_member')
     op.drop_table('saml_seen_assertion')
     op.drop_table('saml_outstanding_request')
+    with op.batch_alter_table('resident', schema=None) as batch_op:
+        batch_op.drop_index('ix_resident_last_name')
+        batch_op.drop_index('ix_resident_date_of_birth')
+
     op.drop_table('resident')
     op.drop_table('organisation')
     # ### end Alembic commands ###
