@@ -20,9 +20,10 @@ from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Worker
+from rq import Queue, SimpleWorker, Worker
 from rq.exceptions import DuplicateJobError
 from rq.serializers import JSONSerializer
+from rq.worker import BaseWorker, WorkerStatus
 
 from jobs import _app, app_job
 
@@ -56,12 +57,32 @@ def dispatch_tick() -> dict[str, Any]:
     }
 
 
+class ReminderWorker(Worker):
+    """RQ's forking worker, except for the reminder queue: deliver() and dispatch_tick() run in
+    the worker process itself, like RQ's SimpleWorker. Forking this app (~200 MB) costs more
+    than a reminder does (bench/reminders.py: about 10x fewer sends per second), and these
+    jobs need no isolation: they bound their own network calls, and a worker that dies mid-job
+    leaves a `sending` row that the lease sweeper takes back. Other queues (PDF rendering)
+    keep a fresh work horse per job."""
+
+    in_process_queues: frozenset[str] = frozenset()
+
+    def execute_job(self, job: Any, queue: Queue) -> None:
+        if queue.name not in self.in_process_queues:
+            super().execute_job(job, queue)
+            return
+        self.prepare_execution(job)
+        self.perform_job(job, queue)
+        self.set_state(WorkerStatus.IDLE)
+
+
 def enqueue_tick(queue: Queue, interval: int, now: float | None = None) -> bool:
-    """Put this time slot's dispatch_tick on the queue; False if another clock did already."""
+    """Put this time slot's dispatch_tick on the queue; False if another clock did already.
+    By name: under `python -m jobs.reminders` this module is __main__, which RQ refuses."""
     slot = int((now if now is not None else time.time()) // interval)
     try:
         queue.enqueue(
-            dispatch_tick,
+            "jobs.reminders.dispatch_tick",
             job_id=f"reminders-dispatch-{slot}",
             unique=True,
             job_timeout=max(interval * 10, 300),
@@ -84,8 +105,22 @@ def run_clock(redis_url: str, queue_name: str, interval: int) -> None:
         time.sleep(interval - time.time() % interval)
 
 
-def run_worker(burst: bool = False, with_clock: bool = True) -> None:
+def warm_up() -> None:
+    """Load what every deliver() needs once, before forking: each work horse starts from a copy
+    of this process, so whatever is cold here is loaded again for every single job."""
+    from babel import Locale
+
+    from app.services.notifications import delivery  # noqa: F401 - imports smtplib, requests
+
+    app = _app()
+    for lang in ("nl", "en"):
+        Locale.parse(lang).days  # noqa: B018 - loads the CLDR data
+    app.jinja_env.get_template("email/reminder.html")
+
+
+def run_worker(burst: bool = False, with_clock: bool = True, simple: bool = False) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    warm_up()
     config = _app().config
     url, queue_name = config["REDIS_URL"], config["REMINDER_QUEUE"]
     clock = None
@@ -102,10 +137,14 @@ def run_worker(burst: bool = False, with_clock: bool = True) -> None:
         Queue(name, connection=connection, serializer=JSONSerializer)
         for name in dict.fromkeys(["default", queue_name])
     ]
+    worker: BaseWorker
+    if simple:
+        worker = SimpleWorker(queues, connection=connection, serializer=JSONSerializer)
+    else:
+        worker = ReminderWorker(queues, connection=connection, serializer=JSONSerializer)
+        worker.in_process_queues = frozenset({queue_name})
     try:
-        Worker(queues, connection=connection, serializer=JSONSerializer).work(
-            with_scheduler=True, burst=burst
-        )
+        worker.work(with_scheduler=True, burst=burst)
     finally:
         if clock is not None:
             clock.terminate()
@@ -117,12 +156,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("command", choices=["worker", "dispatch"])
     parser.add_argument("--burst", action="store_true", help="stop when the queues are empty")
     parser.add_argument("--no-clock", action="store_true", help="no periodic dispatcher")
+    parser.add_argument(
+        "--simple",
+        action="store_true",
+        help="run jobs in the worker process (no fork per job): faster, less isolated",
+    )
     args = parser.parse_args(argv)
     if args.command == "dispatch":
         with _app().app_context():
             print(dispatch_tick())
         return
-    run_worker(burst=args.burst, with_clock=not args.no_clock)
+    run_worker(burst=args.burst, with_clock=not args.no_clock, simple=args.simple)
 
 
 if __name__ == "__main__":

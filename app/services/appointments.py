@@ -29,6 +29,7 @@ from app.models import (
     Task,
     TaskKind,
 )
+from app.services.notifications.planning import cancel_reminders_for, plan_reminders_for_appointment
 from app.services.timeline import Actor, record_event
 
 TOPICS = {
@@ -189,6 +190,7 @@ def book_appointment(
         organisation=slot.organisation,
         at=now,
     )
+    plan_reminders_for_appointment(appointment)  # day before and 2 hours before
     db.session.commit()
     return appointment
 
@@ -217,6 +219,7 @@ def reschedule_appointment(
         organisation=slot.organisation,
         at=now,
     )
+    plan_reminders_for_appointment(appointment)  # cancels the old time's reminders
     db.session.commit()
     return appointment
 
@@ -241,6 +244,7 @@ def cancel_appointment(dossier: Dossier, appointment: Appointment, *, actor: Act
         organisation=appointment.slot.organisation,
         at=now,
     )
+    cancel_reminders_for("appointment", appointment.id)
     db.session.commit()
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,17 +29,43 @@ from app.services.bsn import bsn_hash, encrypt_bsn
 from tests.conftest import free_port
 from tests.digid import resident_client  # noqa: F401 - the logged-in client fixture
 
-REDIS_DB = 11
-REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
+# Our Redis DBs. Several test runs may share this Redis (other checkouts, CI), and these tests
+# flush their DB: each run claims one DB with an owner key and leaves the others alone.
+REDIS_DBS = (11, 12, 13)
+OWNER_KEY = "mijn-overzicht:test-run-owner"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    token = f"{socket.gethostname()}:{os.getpid()}"
+    for number in REDIS_DBS:
+        conn = Redis(host="127.0.0.1", port=6379, db=number)
+        if conn.set(OWNER_KEY, token, nx=True, ex=3600):
+            try:
+                yield f"redis://127.0.0.1:6379/{number}"
+            finally:
+                if conn.get(OWNER_KEY) == token.encode():
+                    conn.flushdb()
+                conn.close()
+            return
+        conn.close()
+    pytest.skip(f"Redis DBs {REDIS_DBS} are all claimed by other test runs")
+
+
+def flush_ours(conn: Redis) -> None:
+    """FLUSHDB on our own DB, keeping our claim on it."""
+    token = conn.get(OWNER_KEY)
+    conn.flushdb()
+    conn.set(OWNER_KEY, token or b"?", ex=3600)
 
 
 @pytest.fixture
-def redis_conn(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Redis]:
-    conn = Redis.from_url(REDIS_URL)
-    conn.flushdb()
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+def redis_conn(app: Flask, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Redis]:
+    conn = Redis.from_url(redis_url)
+    flush_ours(conn)
+    monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
     yield conn
-    conn.flushdb()
+    flush_ours(conn)
     conn.close()
 
 
@@ -57,13 +85,15 @@ def run_worker(queue: Queue) -> None:
 @dataclass
 class SmtpRecorder:
     """aiosmtpd handler. `rcpt_replies` / `data_replies` are consumed one per message; empty
-    means '250 OK'. `rcpt_hook` / `on_data` run (off the server's loop) at RCPT / DATA."""
+    means '250 OK'. `rcpt_hook` / `on_data` / `after_accept` run (off the server's loop) at
+    RCPT, at DATA, and after the message is kept (before the 250 reply)."""
 
     messages: list[Any] = field(default_factory=list)
     rcpt_replies: list[str] = field(default_factory=list)
     data_replies: list[str] = field(default_factory=list)
     on_data: Any = None
     rcpt_hook: Any = None
+    after_accept: Any = None
     data_calls: int = 0
 
     async def handle_RCPT(
@@ -87,6 +117,8 @@ class SmtpRecorder:
             if not reply.startswith("250"):
                 return reply
         self.messages.append(envelope)
+        if self.after_accept is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.after_accept)
         return "250 Message accepted"
 
     def message_ids(self) -> list[str]:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import time_machine
 from flask import Flask
 
+from app import clock
 from app.extensions import db
 from app.models import Holder, TaskKind
 from app.models.notification import Channel, NotificationStatus
@@ -156,3 +157,37 @@ def test_planning_only_touches_the_session(app: Flask) -> None:
         plan_appointment_reminders(3, resident_id=resident.id, starts_at=utc(2026, 12, 9, 12))
         db.session.rollback()
     assert rows() == []
+
+
+def test_booking_moving_and_cancelling_through_the_appointment_service(
+    app: Flask, seeded: None
+) -> None:
+    from app.services.accounts import resident_for_bsn
+    from app.services.appointments import (
+        book_appointment,
+        cancel_appointment,
+        free_slots,
+        reschedule_appointment,
+    )
+    from app.services.demo import DEMO_RESIDENTS
+
+    resident = resident_for_bsn(DEMO_RESIDENTS[2].bsn)
+    assert resident is not None and resident.dossier is not None
+    dossier = resident.dossier
+    later = [
+        s for s in free_slots(dossier, limit=200) if s.starts_at > clock.now() + timedelta(days=2)
+    ]
+    first = later[0]
+    second = next(s for s in later[1:] if s.organisation_id == first.organisation_id)
+    with app.test_request_context():
+        appointment = book_appointment(dossier, first, "money", "", actor=Actor.resident())
+        mine = {"subject_type": "appointment", "subject_id": str(appointment.id)}
+        booked = rows(**mine)
+        assert {r.personalisation["starts_at"] for r in booked} == {first.starts_at.isoformat()}
+        assert len(booked) == 4 and {r.status for r in booked} == {NotificationStatus.PENDING}
+        reschedule_appointment(dossier, appointment, second, actor=Actor.resident())
+        live = rows(status=NotificationStatus.PENDING, **mine)
+        assert {r.personalisation["starts_at"] for r in live} == {second.starts_at.isoformat()}
+        cancel_appointment(dossier, appointment, actor=Actor.resident())
+    assert rows(status=NotificationStatus.PENDING, **mine) == []
+    assert {r.status_reason for r in rows(**mine)} == {"rescheduled", "subject-cancelled"}

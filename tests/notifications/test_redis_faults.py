@@ -15,19 +15,20 @@ from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
 from rq import Queue
-from sqlalchemy import select
 
 from app import clock
-from app.extensions import db
-from app.models import Resident
 from app.models.notification import NotificationStatus as S
+from app.services.accounts import resident_for_bsn
+from app.services.appointments import free_slots
+from app.services.demo import DEMO_RESIDENTS
 from app.services.notifications.dispatch import dispatch_due
-from app.services.notifications.planning import plan_appointment_reminders
 from tests.conftest import free_port
+from tests.digid import login_as
 from tests.html import check_page
 from tests.notifications.conftest import (
     SEND,
     SmtpRecorder,
+    flush_ours,
     plan_due_reminder,
     rows,
     run_worker,
@@ -53,51 +54,80 @@ def no_redis_calls(app: Flask) -> Iterator[list[str]]:
         app.config["REDIS_URL"] = real_url  # Redis is back
 
 
-def test_redis_stopped_while_a_resident_acts_then_the_reminder_goes_once(
+def _csrf(client: FlaskClient, url: str) -> str:
+    soup = check_page(client.get(url).data)
+    return str(soup.select_one("main form input[name=csrf_token]")["value"])
+
+
+def test_redis_stopped_while_a_resident_books_then_the_reminder_goes_once(
     app: Flask,
-    resident_client: FlaskClient,
+    client: FlaskClient,
+    seeded: None,
+    live_server: str,
     queue: Queue,
     smtp: SmtpRecorder,
 ) -> None:
-    """Fault 1: with Redis gone the pages work and answer fast (no request touches Redis); the
-    reminder planned in that request's transaction is sent exactly once after Redis is back."""
-    resident = db.session.scalar(select(Resident).where(Resident.first_name == "Jan"))
-    assert resident is not None
-    starts = (clock.now() + timedelta(hours=3)).replace(second=0, microsecond=0)
+    """Fault 1: with Redis gone a resident saves an e-mail address and books an appointment
+    through the real pages: every page answers at once (no request touches Redis) and the
+    reminders are planned in the booking's transaction. Once Redis is back, the dispatcher
+    sends the day-before reminder exactly once."""
+    kees = DEMO_RESIDENTS[2]
+    login_as(client, kees.bsn)
+    resident = resident_for_bsn(kees.bsn)
+    assert resident is not None and resident.dossier is not None
+    slot = next(
+        s for s in free_slots(resident.dossier) if s.starts_at > clock.now() + timedelta(days=2)
+    )
+    slot_id, resident_id = slot.id, resident.id
     with no_redis_calls(app) as calls:
         started = time.perf_counter()
-        page = resident_client.get("/account")
-        assert page.status_code == 200
-        token = check_page(page.data).select_one("input[name=csrf_token]")["value"]
-        saved = resident_client.post(
+        saved = client.post(
             "/account",
             data={
-                "csrf_token": token,
-                "email": "jan@example.nl",
-                "phone": "06 12345678",
+                "csrf_token": _csrf(client, "/account"),
+                "email": "kees@example.nl",
+                "phone": "",
                 "appointment": "email",
-                "document": "none",
-                "quiet_start": "00:00",
-                "quiet_end": "00:00",
+                "document": "email",
+                "quiet_start": "21:00",
+                "quiet_end": "08:00",
             },
         )
         assert saved.status_code == 303
-        # What the booking view does: plan in the request's transaction, then commit.
-        with app.test_request_context("/appointments", method="POST"):
-            plan_appointment_reminders(7, resident_id=resident.id, starts_at=starts)
-            db.session.commit()
-        assert resident_client.get("/").status_code == 200
-        assert time.perf_counter() - started < 2.0  # redis-py alone retries ~3.6 s per call
+        booked = client.post(
+            "/afspraken/maken",
+            data={
+                "csrf_token": _csrf(client, "/afspraken/maken"),
+                "slot": str(slot_id),
+                "topic": "money",
+                "note": "",
+            },
+        )
+        assert booked.status_code == 303
+        assert client.get("/afspraken").status_code == 200
+        assert time.perf_counter() - started < 3.0  # redis-py alone retries ~3.6 s per call
     assert calls == []
-    assert {r.status for r in rows(subject_type="appointment")} == {S.PENDING}
-    with time_machine.travel(starts - timedelta(hours=2), tick=False):
+    planned = rows(subject_type="appointment", resident_id=resident_id)
+    assert {(r.template, r.channel.value, r.status) for r in planned} == {
+        (t, c, S.PENDING)
+        for t in ("appointment-day-before", "appointment-soon")
+        for c in ("email", "sms")
+    }
+    (day_before,) = rows(
+        resident_id=resident_id, template="appointment-day-before", channel="email"
+    )
+    with time_machine.travel(day_before.not_before, tick=False):
         dispatch_due()
         run_worker(queue)
         dispatch_due()
         run_worker(queue)
-    assert [m.rcpt_tos for m in smtp.messages] == [["jan@example.nl"]]
-    (row,) = rows(subject_type="appointment", template="appointment-soon", channel="email")
-    assert row.status is S.SENT
+    assert [m.rcpt_tos for m in smtp.messages] == [["kees@example.nl"]]
+    (day_before,) = rows(
+        resident_id=resident_id, template="appointment-day-before", channel="email"
+    )
+    assert day_before.status is S.SENT
+    (sms,) = rows(resident_id=resident_id, template="appointment-day-before", channel="sms")
+    assert (sms.status, sms.status_reason) == (S.CANCELLED, "opted-out")
 
 
 def test_redis_down_during_dispatch_the_rows_wait_and_go_once(
@@ -133,7 +163,7 @@ def test_redis_flushed_with_reminders_pending_they_are_still_sent_once(
     plan_due_reminder("email")
     with time_machine.travel(SEND, tick=False):
         assert dispatch_due().enqueued == 1
-    redis_conn.flushdb()
+    flush_ours(redis_conn)  # FLUSHDB, our DB only
     assert len(queue) == 0
     with time_machine.travel(SEND + timedelta(seconds=60), tick=False):
         assert dispatch_due().enqueued == 0  # still within the grace period

@@ -29,7 +29,6 @@ from app.services.notifications.outbox import transition
 from app.services.notifications.sweepers import sweep_leases
 from tests.notifications.conftest import (
     NOW,
-    REDIS_URL,
     SEND,
     SmtpRecorder,
     make_resident,
@@ -58,7 +57,7 @@ def _kill_horse_when(smtp: SmtpRecorder, worker: Worker, stage: str) -> None:
     if stage == "rcpt":
         smtp.rcpt_hook = kill
     else:
-        smtp.on_data = kill
+        smtp.after_accept = kill  # the server has the message; the 250 never arrives
 
 
 @pytest.mark.parametrize("stage", ["rcpt", "data"])
@@ -74,8 +73,7 @@ def test_horse_killed_mid_send_then_the_lease_sweeper_recovers_the_row(
     with time_machine.travel(SEND, tick=False):
         dispatch_due()
         worker.work(burst=True)
-    smtp.on_data = None
-    smtp.rcpt_hook = None
+    smtp.after_accept = smtp.rcpt_hook = None
     row = sendable("email")
     assert row.status is S.SENDING and row.attempts == 1
     assert row.lease_until == SEND + timedelta(seconds=300)
@@ -99,7 +97,7 @@ def _children(pid: int) -> list[int]:
 
 
 def test_whole_worker_killed_the_job_is_abandoned_and_the_row_recovered(
-    app: Flask, queue: Queue, smtp: SmtpRecorder, database_url: str
+    app: Flask, queue: Queue, smtp: SmtpRecorder, database_url: str, tmp_path: Path
 ) -> None:
     """Fault 5: the Procfile's worker process (and its horse) SIGKILLed mid-send. RQ's
     StartedJobRegistry.cleanup moves the job to failed; the lease sweeper recovers the row."""
@@ -117,19 +115,21 @@ def test_whole_worker_killed_the_job_is_abandoned_and_the_row_recovered(
         **os.environ,
         "MIJN_CONFIG": "test",
         "TEST_DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": app.config["REDIS_URL"],
         "TEST_SMTP_PORT": str(app.config["SMTP_PORT"]),
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jobs.reminders", "worker", "--burst", "--no-clock"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "jobs.reminders", "worker", "--burst", "--no-clock"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        assert reached.wait(60), "the worker never reached the SMTP server"
+        assert reached.wait(60), "the worker never reached the SMTP server:\n" + log.read_text()
         for pid in [*_children(proc.pid), proc.pid]:
             os.kill(pid, signal.SIGKILL)
         proc.wait(10)
@@ -259,3 +259,20 @@ def test_two_dispatchers_racing_create_each_row_once(
     with time_machine.travel(SEND, tick=False):
         run_worker(queue)
     assert len(smtp.messages) == 40
+
+
+def test_the_clock_puts_one_dispatch_tick_per_time_slot_on_the_queue(
+    app: Flask, queue: Queue, smtp: SmtpRecorder
+) -> None:
+    """Several workers run a clock each: the slot's job id is unique, so one tick per slot.
+    The tick sweeps and dispatches; the job is named by path (the worker runs as __main__)."""
+    from jobs.reminders import enqueue_tick
+
+    plan_due_reminder("email")
+    assert enqueue_tick(queue, 30, now=SEND.timestamp())
+    assert not enqueue_tick(queue, 30, now=SEND.timestamp() + 29)
+    assert queue.jobs[0].func_name == "jobs.reminders.dispatch_tick"
+    with time_machine.travel(SEND, tick=False):
+        run_worker(queue)  # the tick: enqueues deliver(id) ...
+        run_worker(queue)  # ... which sends
+    assert len(smtp.messages) == 1 and sendable("email").status is S.SENT

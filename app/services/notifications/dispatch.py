@@ -14,7 +14,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -22,6 +22,7 @@ from redis.exceptions import RedisError
 from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.job import Job, JobStatus
+from rq.scripts import UNIQUE_ENQUEUE_SCRIPT
 from sqlalchemy import or_, select, update
 
 from app import clock
@@ -52,6 +53,10 @@ class DispatchResult:
     enqueue_failed: int = 0
 
 
+# Results kept a day, failures a month; a deliver() waits at most SMTP/Spryng timeouts.
+JOB_OPTIONS: dict[str, Any] = {"job_timeout": 120, "result_ttl": 86400, "failure_ttl": 30 * 86400}
+
+
 def deliver_job_id(notification_id: str, attempts: int) -> str:
     """One job id per attempt: a second enqueue of the same attempt is refused by RQ."""
     return f"deliver-{notification_id}-{attempts}"
@@ -69,13 +74,7 @@ def enqueue_deliver(
     """Put deliver(id) on the queue (or schedule it). True when a job for this attempt is on the
     queue afterwards; raises RedisError when Redis cannot be reached."""
     job_id = deliver_job_id(notification_id, attempts)
-    options: dict[str, Any] = {
-        "job_id": job_id,
-        "unique": True,
-        "job_timeout": 120,
-        "result_ttl": 86400,
-        "failure_ttl": 30 * 86400,
-    }
+    options: dict[str, Any] = {"job_id": job_id, "unique": True, **JOB_OPTIONS}
     try:
         if at is not None:
             queue.enqueue_at(at, DELIVER, notification_id, **options)
@@ -91,6 +90,45 @@ def enqueue_deliver(
         job.delete()
         queue.enqueue(DELIVER, notification_id, **options)
         return True
+
+
+def _hset_args(job: Job) -> list[Any]:
+    # The job hash as RQ's own unique enqueue writes it (rq.scripts builds the same list).
+    args: list[Any] = []
+    for key, value in job.to_dict().items():
+        if value is not None:
+            args += [key, value if isinstance(value, bytes | str) else str(value)]
+    return args
+
+
+def enqueue_many_deliver(queue: Queue, items: Sequence[tuple[str, int]]) -> None:
+    """enqueue_deliver() for many rows in one Redis round trip: RQ's own unique-enqueue Lua
+    script (EXISTS, HSET, RPUSH), pipelined; RQ's enqueue(unique=True) sends one per job.
+    The few that exist already take the one-by-one path, which sorts them out."""
+    if not items:
+        return
+    script = queue.connection.register_script(UNIQUE_ENQUEUE_SCRIPT)
+    jobs = []
+    with queue.connection.pipeline(transaction=False) as pipe:
+        pipe.sadd(queue.redis_queues_keys, queue.key)
+        for nid, attempts in items:
+            job = queue.create_job(
+                DELIVER,
+                args=(nid,),
+                job_id=deliver_job_id(nid, attempts),
+                status=JobStatus.QUEUED,
+                timeout=JOB_OPTIONS["job_timeout"],
+                result_ttl=JOB_OPTIONS["result_ttl"],
+                failure_ttl=JOB_OPTIONS["failure_ttl"],
+            )
+            job.origin = queue.name
+            job.enqueued_at = datetime.now(UTC)
+            script(keys=[job.key, queue.key], args=[job.id, "R", -1, *_hset_args(job)], client=pipe)
+            jobs.append((nid, attempts))
+        results = pipe.execute()[1:]
+    for (nid, attempts), created in zip(jobs, results, strict=True):
+        if not created:
+            enqueue_deliver(queue, nid, attempts)
 
 
 @dataclass(frozen=True)
@@ -199,41 +237,49 @@ def _dispatch_batch(now: datetime, limit: int, result: DispatchResult) -> tuple[
                 .execution_options(synchronize_session=False)
             )
         result.deferred += len(ids)
-    created = transition(sendable, [PENDING], CREATED, detail="due", queued_at=None)
+    # queued_at is set now, in the same UPDATE; reset to NULL if the enqueue fails.
+    created = transition(sendable, [PENDING], CREATED, detail="due", queued_at=now)
     result.created += len(created)
     db.session.commit()
     return len(rows), created
 
 
-def _enqueue_all(
-    ids: Sequence[str], attempts: dict[str, int], now: datetime, result: DispatchResult
-) -> bool:
-    """Enqueue and note queued_at. False when Redis failed (the rest waits for the next run)."""
-    done: list[str] = []
-    ok = True
-    try:
-        queue = reminder_queue()
-        for nid in ids:
-            enqueue_deliver(queue, nid, attempts.get(nid, 0))
-            done.append(nid)
-    except RedisError as exc:
-        log.warning(
-            "reminders: Redis unavailable, %d rows wait for the next run: %s",
-            len(ids) - len(done),
-            exc,
-        )
-        result.enqueue_failed += len(ids) - len(done)
-        ok = False
-    for start in range(0, len(done), CHUNK):
+def _set_queued_at(ids: Sequence[str], value: datetime | None) -> None:
+    for start in range(0, len(ids), CHUNK):
         db.session.execute(
             update(Notification)
-            .where(Notification.id.in_(done[start : start + CHUNK]), Notification.status == CREATED)
-            .values(queued_at=now)
+            .where(Notification.id.in_(ids[start : start + CHUNK]), Notification.status == CREATED)
+            .values(queued_at=value)
             .execution_options(synchronize_session=False)
         )
-    db.session.commit()
-    result.enqueued += len(done)
-    return ok
+
+
+def _enqueue_all(
+    ids: Sequence[str],
+    attempts: dict[str, int],
+    now: datetime,
+    result: DispatchResult,
+    *,
+    marked: bool,
+) -> bool:
+    """Enqueue; afterwards queued_at is `now` for rows on the queue and NULL for rows that are
+    not (`marked`: the caller already set it to `now`). False when Redis failed."""
+    try:
+        enqueue_many_deliver(reminder_queue(), [(nid, attempts.get(nid, 0)) for nid in ids])
+    except RedisError as exc:
+        log.warning(
+            "reminders: Redis unavailable, %d rows wait for the next run: %s", len(ids), exc
+        )
+        result.enqueue_failed += len(ids)
+        if marked:
+            _set_queued_at(ids, None)
+            db.session.commit()
+        return False
+    if not marked:
+        _set_queued_at(ids, now)
+        db.session.commit()
+    result.enqueued += len(ids)
+    return True
 
 
 def dispatch_due(
@@ -247,7 +293,7 @@ def dispatch_due(
     while max_batches is None or batches < max_batches:
         seen, created = _dispatch_batch(now, limit, result)
         batches += 1
-        if created and not _enqueue_all(created, {}, now, result):
+        if created and not _enqueue_all(created, {}, now, result, marked=True):
             return result  # Redis is down: the next run picks these up
         if seen < limit:
             break
@@ -292,5 +338,5 @@ def requeue_created(
         if not live:
             db.session.commit()
             return result
-        if not _enqueue_all(live, attempts, now, result) or len(rows) < limit:
+        if not _enqueue_all(live, attempts, now, result, marked=False) or len(rows) < limit:
             return result

@@ -37,7 +37,7 @@ def log_events(
         for nid in ids
     ]
     if rows:
-        db.session.execute(insert(NotificationEvent), rows)
+        db.session.execute(insert(NotificationEvent.__table__), rows)
 
 
 def transition(

@@ -9,10 +9,12 @@ when the reminder is due (the dispatcher), so changing them later applies to wha
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from enum import StrEnum
+from typing import Any, Protocol
 
 from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -118,17 +120,72 @@ def appointment_occurrences(starts_at: datetime) -> list[Occurrence]:
     ]
 
 
+# Columns in the order the planner fills them (COPY needs a fixed order).
+PLAN_COLUMNS = (
+    "id",
+    "dedupe_key",
+    "subject_type",
+    "subject_id",
+    "resident_id",
+    "kind",
+    "channel",
+    "template",
+    "template_version",
+    "personalisation",
+    "not_before",
+    "expires_at",
+    "status",
+    "attempts",
+    "created_at",
+    "updated_at",
+)
+
+
 def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
+    if db.engine.dialect.name == "postgresql" and len(rows) > COPY_FROM:
+        _copy_ignoring_duplicates(rows)
+        return
+    table = Notification.__table__
     if db.engine.dialect.name == "postgresql":
-        stmt: Any = pg_insert(Notification).on_conflict_do_nothing(
+        stmt: Any = pg_insert(table).on_conflict_do_nothing(
             index_elements=["dedupe_key"], index_where=text("status <> 'cancelled'")
         )
     else:
-        stmt = sqlite_insert(Notification).on_conflict_do_nothing()
+        stmt = sqlite_insert(table).on_conflict_do_nothing()
     for start in range(0, len(rows), CHUNK):
         db.session.execute(stmt, rows[start : start + CHUNK])
+
+
+# Above this many rows PostgreSQL gets COPY into a temporary table and one INSERT ... SELECT
+# ... ON CONFLICT DO NOTHING: about 5x faster than executemany for a large (re)plan.
+COPY_FROM = 5000
+
+
+def _copy_ignoring_duplicates(rows: list[dict[str, Any]]) -> None:
+    cursor = db.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    columns = ", ".join(PLAN_COLUMNS)
+    with cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS notification_plan "
+            "(LIKE notification INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute("TRUNCATE notification_plan")
+        with cursor.copy(f"COPY notification_plan ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        json.dumps(row[c])
+                        if c == "personalisation"
+                        else (row[c].value if isinstance(row[c], StrEnum) else row[c])
+                        for c in PLAN_COLUMNS
+                    ]
+                )
+        cursor.execute(
+            f"INSERT INTO notification ({columns}) SELECT {columns} FROM notification_plan "  # noqa: S608 - fixed column names
+            "ON CONFLICT (dedupe_key) WHERE status <> 'cancelled' DO NOTHING"
+        )
 
 
 def apply_plans(plans: Sequence[SubjectPlan], *, now: datetime | None = None) -> int:
@@ -291,3 +348,33 @@ def plan_appointment_reminders(
         appointment_occurrences(starts_at),
     )
     return apply_plans([plan], now=now)
+
+
+class BookedAppointment(Protocol):
+    """What plan_reminders_for_appointment needs (app.models.Appointment has it)."""
+
+    id: int
+    dossier_id: int
+
+    @property
+    def slot(self) -> Any: ...
+
+    @property
+    def task(self) -> Any: ...
+
+
+def plan_reminders_for_appointment(
+    appointment: BookedAppointment, *, now: datetime | None = None
+) -> int:
+    """The hook for app.services.appointments: call after booking or moving (once the new slot is
+    held and flushed); for a cancelled appointment call cancel_reminders_for('appointment', id)."""
+    residents = _residents_of_dossiers({appointment.dossier_id})
+    task = appointment.task
+    return plan_appointment_reminders(
+        appointment.id,
+        resident_id=residents[appointment.dossier_id],
+        starts_at=appointment.slot.starts_at,
+        title=task.title if task is not None else "",
+        organisation=appointment.slot.organisation.name,
+        now=now,
+    )
