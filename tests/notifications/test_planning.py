@@ -191,3 +191,13 @@ def test_booking_moving_and_cancelling_through_the_appointment_service(
         cancel_appointment(dossier, appointment, actor=Actor.resident())
     assert rows(status=NotificationStatus.PENDING, **mine) == []
     assert {r.status_reason for r in rows(**mine)} == {"rescheduled", "subject-cancelled"}
+
+
+def test_reminders_keep_their_local_time_across_the_dst_switch(app: Flask) -> None:
+    """Fault 14 (DST): 09:00 in Amsterdam is 08:00 UTC before 29 March 2026, 07:00 UTC after."""
+    with time_machine.travel(utc(2026, 3, 20, 12), tick=False):
+        _request_document(due=DUE.replace(year=2026, month=3, day=30))
+    by_template = {r.template: r for r in rows(channel=Channel.EMAIL)}
+    assert by_template["document-due-soon"].not_before == utc(2026, 3, 27, 8)
+    assert by_template["document-due-today"].not_before == utc(2026, 3, 30, 7)
+    assert by_template["document-due-soon"].expires_at == utc(2026, 3, 29, 22)  # 00:00 CEST
