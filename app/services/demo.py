@@ -40,13 +40,21 @@ class DemoResident:
 # Shown in the README and on the test IdP's page.
 DEMO_RESIDENTS = (
     DemoResident("999993653", "Jan", "J.", "de Vries", date(1968, 3, 14), "rood: actie nodig"),
-    DemoResident("999900006", "Fatima", "F.", "el Amrani", date(1985, 9, 2),
-                 "rood: iets is te laat"),
-    DemoResident("999900018", "Kees", "K.", "Bakker", date(1952, 11, 30),
-                 "oranje: organisaties zijn bezig"),
+    DemoResident(
+        "999900006", "Fatima", "F.", "el Amrani", date(1985, 9, 2), "rood: iets is te laat"
+    ),
+    DemoResident(
+        "999900018", "Kees", "K.", "Bakker", date(1952, 11, 30), "oranje: organisaties zijn bezig"
+    ),
     DemoResident("999900031", "Sanne", "S.", "Jansen", date(1993, 5, 21), "groen: alles klaar"),
-    DemoResident("999900043", "Mohamed", "M.", "Yilmaz", date(1979, 1, 8),
-                 "lange geschiedenis (200+ gebeurtenissen)"),
+    DemoResident(
+        "999900043",
+        "Mohamed",
+        "M.",
+        "Yilmaz",
+        date(1979, 1, 8),
+        "lange geschiedenis (200+ gebeurtenissen)",
+    ),
 )
 # Passes the 11-proef but has no resident: shows the "no dossier" page.
 DEMO_BSN_WITHOUT_DOSSIER = "999900055"
@@ -54,7 +62,11 @@ DEMO_BSN_WITHOUT_DOSSIER = "999900055"
 
 def _org(slug: str, name: str, kind: str, phone: str, address: str) -> Organisation:
     return Organisation(
-        slug=slug, name=name, kind=kind, phone=phone, address=address,
+        slug=slug,
+        name=name,
+        kind=kind,
+        phone=phone,
+        address=address,
         email=f"info@{slug}.example.nl",
         opening_hours="maandag tot en met vrijdag, 9.00 tot 17.00 uur",
     )
@@ -63,8 +75,11 @@ def _org(slug: str, name: str, kind: str, phone: str, address: str) -> Organisat
 def _resident(demo: DemoResident) -> Resident:
     assert is_valid_bsn(demo.bsn)
     return Resident(
-        bsn_hash=bsn_hash(demo.bsn), bsn_encrypted=encrypt_bsn(demo.bsn),
-        first_name=demo.first_name, initials=demo.initials, last_name=demo.last_name,
+        bsn_hash=bsn_hash(demo.bsn),
+        bsn_encrypted=encrypt_bsn(demo.bsn),
+        first_name=demo.first_name,
+        initials=demo.initials,
+        last_name=demo.last_name,
         date_of_birth=demo.born,
     )
 
@@ -76,12 +91,27 @@ def seed_demo() -> bool:
     now = clock.now()
     today = clock.today()
 
-    gemeente = _org("gemeente-rijnstad", "Gemeente Rijnstad", "gemeente", "14 0172",
-                    "Stadhuisplein 1, 2400 AA Rijnstad")
-    schuld = _org("schuldhulp-rijnstreek", "Schuldhulpverlening Rijnstreek",
-                  "schuldhulpverlening", "0172 46 59 00", "Havenstraat 12, 2401 BC Rijnstad")
-    woning = _org("groene-hart-wonen", "Groene Hart Wonen", "woningcorporatie", "0172 55 44 33",
-                  "Lange Laan 40, 2402 CD Rijnstad")
+    gemeente = _org(
+        "gemeente-rijnstad",
+        "Gemeente Rijnstad",
+        "gemeente",
+        "14 0172",
+        "Stadhuisplein 1, 2400 AA Rijnstad",
+    )
+    schuld = _org(
+        "schuldhulp-rijnstreek",
+        "Schuldhulpverlening Rijnstreek",
+        "schuldhulpverlening",
+        "0172 46 59 00",
+        "Havenstraat 12, 2401 BC Rijnstad",
+    )
+    woning = _org(
+        "groene-hart-wonen",
+        "Groene Hart Wonen",
+        "woningcorporatie",
+        "0172 55 44 33",
+        "Lange Laan 40, 2402 CD Rijnstad",
+    )
     db.session.add_all([gemeente, schuld, woning])
 
     staff = {
@@ -91,12 +121,14 @@ def seed_demo() -> bool:
         "visser": StaffMember(name="L. Visser", email="l.visser@gemeente-rijnstad.example.nl"),
     }
     db.session.add_all(staff.values())
-    db.session.add_all([
-        StaffMembership(staff=staff["jansen"], organisation=gemeente, role="medewerker"),
-        StaffMembership(staff=staff["visser"], organisation=gemeente, role="beheerder"),
-        StaffMembership(staff=staff["bakker"], organisation=schuld, role="medewerker"),
-        StaffMembership(staff=staff["deboer"], organisation=woning, role="medewerker"),
-    ])
+    db.session.add_all(
+        [
+            StaffMembership(staff=staff["jansen"], organisation=gemeente, role="medewerker"),
+            StaffMembership(staff=staff["visser"], organisation=gemeente, role="beheerder"),
+            StaffMembership(staff=staff["bakker"], organisation=schuld, role="medewerker"),
+            StaffMembership(staff=staff["deboer"], organisation=woning, role="medewerker"),
+        ]
+    )
     db.session.flush()
 
     as_jansen = Actor.staff_member(staff["jansen"], gemeente)
@@ -112,10 +144,16 @@ def seed_demo() -> bool:
         db.session.flush()
         record_event(dossier, "dossier_opened", Actor.system(orgs[0]), at=started)
         for i, org in enumerate(orgs):
-            db.session.add(DossierOrganisation(dossier=dossier, organisation=org,
-                                               consent_at=started))
-            record_event(dossier, "organisation_linked", Actor.resident(), organisation=org,
-                         at=started + timedelta(minutes=i + 1))
+            db.session.add(
+                DossierOrganisation(dossier=dossier, organisation=org, consent_at=started)
+            )
+            record_event(
+                dossier,
+                "organisation_linked",
+                Actor.resident(),
+                organisation=org,
+                at=started + timedelta(minutes=i + 1),
+            )
         return dossier
 
     def days_ago(n: int, hour: int = 10) -> datetime:
@@ -123,70 +161,173 @@ def seed_demo() -> bool:
 
     # 1. Jan de Vries: red, two documents to send, one thing the gemeente is doing.
     jan = open_dossier(DEMO_RESIDENTS[0], [gemeente, schuld], days_ago(30))
-    add_task(jan, kind=TaskKind.DOCUMENT, holder=Holder.RESIDENT, organisation=schuld,
-             title="Uitkeringsspecificatie van oktober sturen",
-             description="Wij hebben dit nodig om uw inkomen te berekenen.",
-             due_date=today + timedelta(days=4), actor=as_bakker, at=days_ago(3))
-    add_task(jan, kind=TaskKind.DOCUMENT, holder=Holder.RESIDENT, organisation=gemeente,
-             title="Bankafschrift van november sturen", due_date=today + timedelta(days=10),
-             actor=as_jansen, at=days_ago(2))
-    add_task(jan, kind=TaskKind.STEP, holder=Holder.ORGANISATION, organisation=gemeente,
-             title="Uw huurcontract bekijken", due_date=today + timedelta(days=8),
-             actor=as_jansen, at=days_ago(2, 11))
-    done = add_task(jan, kind=TaskKind.DOCUMENT, holder=Holder.RESIDENT, organisation=gemeente,
-                    title="Loonstrook van oktober sturen", due_date=today - timedelta(days=5),
-                    actor=as_jansen, at=days_ago(20))
+    add_task(
+        jan,
+        kind=TaskKind.DOCUMENT,
+        holder=Holder.RESIDENT,
+        organisation=schuld,
+        title="Uitkeringsspecificatie van oktober sturen",
+        description="Wij hebben dit nodig om uw inkomen te berekenen.",
+        due_date=today + timedelta(days=4),
+        actor=as_bakker,
+        at=days_ago(3),
+    )
+    add_task(
+        jan,
+        kind=TaskKind.DOCUMENT,
+        holder=Holder.RESIDENT,
+        organisation=gemeente,
+        title="Bankafschrift van november sturen",
+        due_date=today + timedelta(days=10),
+        actor=as_jansen,
+        at=days_ago(2),
+    )
+    add_task(
+        jan,
+        kind=TaskKind.STEP,
+        holder=Holder.ORGANISATION,
+        organisation=gemeente,
+        title="Uw huurcontract bekijken",
+        due_date=today + timedelta(days=8),
+        actor=as_jansen,
+        at=days_ago(2, 11),
+    )
+    done = add_task(
+        jan,
+        kind=TaskKind.DOCUMENT,
+        holder=Holder.RESIDENT,
+        organisation=gemeente,
+        title="Loonstrook van oktober sturen",
+        due_date=today - timedelta(days=5),
+        actor=as_jansen,
+        at=days_ago(20),
+    )
     complete_task(jan, done, actor=as_jansen, at=days_ago(1, 14))
 
     # 2. Fatima el Amrani: red and overdue.
     fatima = open_dossier(DEMO_RESIDENTS[1], [gemeente, schuld, woning], days_ago(60))
-    add_task(fatima, kind=TaskKind.DOCUMENT, holder=Holder.RESIDENT, organisation=gemeente,
-             title="Bankafschrift van september sturen", due_date=today - timedelta(days=7),
-             actor=as_jansen, at=days_ago(21))
-    add_task(fatima, kind=TaskKind.STEP, holder=Holder.RESIDENT, organisation=woning,
-             title="Betalingsregeling voor de huur tekenen", due_date=today + timedelta(days=6),
-             actor=as_deboer, at=days_ago(5))
-    add_task(fatima, kind=TaskKind.QUESTION, holder=Holder.ORGANISATION, organisation=schuld,
-             title="Uw vraag over de betalingsregeling beantwoorden",
-             due_date=today + timedelta(days=3), actor=Actor.resident(), at=days_ago(2))
+    add_task(
+        fatima,
+        kind=TaskKind.DOCUMENT,
+        holder=Holder.RESIDENT,
+        organisation=gemeente,
+        title="Bankafschrift van september sturen",
+        due_date=today - timedelta(days=7),
+        actor=as_jansen,
+        at=days_ago(21),
+    )
+    add_task(
+        fatima,
+        kind=TaskKind.STEP,
+        holder=Holder.RESIDENT,
+        organisation=woning,
+        title="Betalingsregeling voor de huur tekenen",
+        due_date=today + timedelta(days=6),
+        actor=as_deboer,
+        at=days_ago(5),
+    )
+    add_task(
+        fatima,
+        kind=TaskKind.QUESTION,
+        holder=Holder.ORGANISATION,
+        organisation=schuld,
+        title="Uw vraag over de betalingsregeling beantwoorden",
+        due_date=today + timedelta(days=3),
+        actor=Actor.resident(),
+        at=days_ago(2),
+    )
 
     # 3. Kees Bakker: orange, only the organisations have work to do.
     kees = open_dossier(DEMO_RESIDENTS[2], [schuld], days_ago(45))
-    sent = add_task(kees, kind=TaskKind.DOCUMENT, holder=Holder.RESIDENT, organisation=schuld,
-                    title="Overzicht van uw schulden sturen", due_date=today - timedelta(days=2),
-                    actor=as_bakker, at=days_ago(14))
+    sent = add_task(
+        kees,
+        kind=TaskKind.DOCUMENT,
+        holder=Holder.RESIDENT,
+        organisation=schuld,
+        title="Overzicht van uw schulden sturen",
+        due_date=today - timedelta(days=2),
+        actor=as_bakker,
+        at=days_ago(14),
+    )
     complete_task(kees, sent, actor=Actor.resident(), at=days_ago(4))
-    add_task(kees, kind=TaskKind.STEP, holder=Holder.ORGANISATION, organisation=schuld,
-             title="Uw schuldenoverzicht controleren", due_date=today + timedelta(days=12),
-             actor=as_bakker, at=days_ago(4, 15))
+    add_task(
+        kees,
+        kind=TaskKind.STEP,
+        holder=Holder.ORGANISATION,
+        organisation=schuld,
+        title="Uw schuldenoverzicht controleren",
+        due_date=today + timedelta(days=12),
+        actor=as_bakker,
+        at=days_ago(4, 15),
+    )
 
     # 4. Sanne Jansen: green, everything done.
     sanne = open_dossier(DEMO_RESIDENTS[3], [gemeente], days_ago(90))
-    t = add_task(sanne, kind=TaskKind.DOCUMENT, holder=Holder.RESIDENT, organisation=gemeente,
-                 title="Kopie van uw identiteitsbewijs sturen",
-                 due_date=today - timedelta(days=60), actor=as_jansen, at=days_ago(80))
+    t = add_task(
+        sanne,
+        kind=TaskKind.DOCUMENT,
+        holder=Holder.RESIDENT,
+        organisation=gemeente,
+        title="Kopie van uw identiteitsbewijs sturen",
+        due_date=today - timedelta(days=60),
+        actor=as_jansen,
+        at=days_ago(80),
+    )
     complete_task(sanne, t, actor=as_jansen, at=days_ago(70))
 
     # 5. Mohamed Yilmaz: two years of history, 200+ events, one open item for him.
     mohamed = open_dossier(DEMO_RESIDENTS[4], [gemeente, schuld, woning], days_ago(730))
     rng = random.Random(42)  # noqa: S311 - demo data, not security
     orgs = [(gemeente, as_jansen), (schuld, as_bakker), (woning, as_deboer)]
-    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-              "september", "oktober", "november", "december"]
+    months = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ]
     for i in range(70):
         org, actor = orgs[i % 3]
         start = days_ago(720 - i * 10)
         month = months[i % 12]
-        task = add_task(mohamed, kind=TaskKind.DOCUMENT, holder=Holder.RESIDENT,
-                        organisation=org, title=f"Uitkeringsspecificatie van {month} sturen",
-                        due_date=start.date() + timedelta(days=14), actor=actor, at=start)
+        task = add_task(
+            mohamed,
+            kind=TaskKind.DOCUMENT,
+            holder=Holder.RESIDENT,
+            organisation=org,
+            title=f"Uitkeringsspecificatie van {month} sturen",
+            due_date=start.date() + timedelta(days=14),
+            actor=actor,
+            at=start,
+        )
         received = start + timedelta(days=rng.randint(1, 9))
-        record_event(mohamed, "document_received", Actor.resident(), subject=task.title,
-                     task=task, organisation=org, at=received)
+        record_event(
+            mohamed,
+            "document_received",
+            Actor.resident(),
+            subject=task.title,
+            task=task,
+            organisation=org,
+            at=received,
+        )
         complete_task(mohamed, task, actor=actor, at=received + timedelta(days=1))
-    add_task(mohamed, kind=TaskKind.DOCUMENT, holder=Holder.RESIDENT, organisation=schuld,
-             title="Uitkeringsspecificatie van november sturen",
-             due_date=today + timedelta(days=9), actor=as_bakker, at=days_ago(1))
+    add_task(
+        mohamed,
+        kind=TaskKind.DOCUMENT,
+        holder=Holder.RESIDENT,
+        organisation=schuld,
+        title="Uitkeringsspecificatie van november sturen",
+        due_date=today + timedelta(days=9),
+        actor=as_bakker,
+        at=days_ago(1),
+    )
     db.session.commit()
 
     from app.services.demo_selfservice import seed_selfservice

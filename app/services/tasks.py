@@ -41,8 +41,9 @@ def add_task(
         if kind is TaskKind.DOCUMENT and holder is Holder.RESIDENT
         else "task_added"
     )
-    record_event(dossier, kind_event, actor, subject=title, task=task,
-                 organisation=organisation, at=when)
+    record_event(
+        dossier, kind_event, actor, subject=title, task=task, organisation=organisation, at=when
+    )
     plan_document_reminders(task)  # resident document requests with a due date only
     return task
 
@@ -53,6 +54,13 @@ def complete_task(
     when = at or utcnow()
     task.complete(when)
     plan_document_reminders(task)  # a closed task cancels its unsent reminders
-    record_event(dossier, "task_done", actor, subject=task.title, task=task,
-                 organisation=task.organisation, at=when)
+    record_event(
+        dossier,
+        "task_done",
+        actor,
+        subject=task.title,
+        task=task,
+        organisation=task.organisation,
+        at=when,
+    )
     return task
