@@ -23,8 +23,13 @@ pytestmark = pytest.mark.browser
 RED = DEMO_RESIDENTS[0].bsn
 
 
+VENDOR_MANIFEST = Path(__file__).resolve().parents[2] / "static" / "vendor" / "manifest.json"
+
+
 @pytest.fixture
 def page(browser: Browser, app: Flask, seeded: None, live_server: str) -> Iterator[Page]:
+    if not VENDOR_MANIFEST.exists():
+        pytest.fail("htmx is not built into static/vendor/: run `make deps` (or `make assets`)")
     context = browser.new_context(locale="nl-NL")
     context.set_default_timeout(15_000)
     page = context.new_page()
