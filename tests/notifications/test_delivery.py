@@ -266,3 +266,43 @@ def test_quiet_hours_past_the_appointment_cancel_the_reminder(
     row = sendable("email")
     assert (row.status, row.status_reason) == (S.CANCELLED, "expired")
     assert smtp.messages == []
+
+
+def test_no_reminder_once_the_document_was_sent_and_again_after_a_rejection(
+    app: Flask, queue: Queue, smtp: SmtpRecorder
+) -> None:
+    """The document arrived (the task is with the organisation): its due reminder is cancelled
+    at dispatch. Rejected (back with the resident): planning again brings the reminders back."""
+    from app.models import Holder, TaskKind
+    from app.services.notifications.planning import plan_document_reminders
+    from app.services.tasks import add_task
+    from app.services.timeline import Actor
+    from tests.notifications.conftest import DUE, NOW, dossier_of, make_org, make_resident, rows
+
+    with time_machine.travel(NOW, tick=False):
+        resident = make_resident(phone="")
+        org = make_org()
+        task = add_task(
+            dossier_of(resident),
+            kind=TaskKind.DOCUMENT,
+            holder=Holder.RESIDENT,
+            organisation=org,
+            title="Loonstrook sturen",
+            actor=Actor.system(org),
+            due_date=DUE,
+        )
+        db.session.commit()
+        task.holder = Holder.ORGANISATION  # what the documents service does on upload
+        db.session.commit()
+    soon = rows(template="document-due-soon", channel="email")[0]
+    with time_machine.travel(soon.not_before, tick=False):
+        result = dispatch_due()
+        run_worker(queue)
+        assert result.cancelled["not-waiting-for-resident"] == 2 and smtp.messages == []
+        task.holder = Holder.RESIDENT  # rejected: the resident has to send it again
+        plan_document_reminders(task)
+        db.session.commit()
+    today = rows(template="document-due-today", channel="email", status=S.PENDING)
+    assert len(today) == 1
+    dispatch_and_work(queue, at=today[0].not_before)
+    assert len(smtp.messages) == 1

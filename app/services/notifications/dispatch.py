@@ -27,7 +27,7 @@ from sqlalchemy import or_, select, update
 
 from app import clock
 from app.extensions import db
-from app.models import Notification, ReminderPreference, Resident, Task, TaskStatus
+from app.models import Holder, Notification, ReminderPreference, Resident, Task, TaskStatus
 from app.models.notification import Channel, NotificationStatus, ReminderKind
 from app.services.notifications.outbox import CHUNK, transition
 from app.services.notifications.preferences import Preferences, preferences_from_row
@@ -173,14 +173,18 @@ def _lock_due(now: datetime, limit: int) -> list[Due]:
 
 
 def _closed_tasks(rows: Sequence[Due]) -> set[str]:
-    ids = [int(r.subject_id) for r in rows if r.subject_type == "task"]
+    """Tasks whose reminders must not go: closed, or no longer waiting for the resident (the
+    document was sent and is being checked). If it is rejected the task is the resident's
+    again, and the reminders still planned for later moments go out as planned."""
+    ids = sorted({int(r.subject_id) for r in rows if r.subject_type == "task"})
     closed: set[str] = set()
     for start in range(0, len(ids), CHUNK):
         closed.update(
             str(tid)
             for tid in db.session.scalars(
                 select(Task.id).where(
-                    Task.id.in_(ids[start : start + CHUNK]), Task.status != TaskStatus.OPEN
+                    Task.id.in_(ids[start : start + CHUNK]),
+                    or_(Task.status != TaskStatus.OPEN, Task.holder != Holder.RESIDENT),
                 )
             )
         )
@@ -192,7 +196,7 @@ def why_not_send(row: Due, now: datetime, closed: set[str]) -> str | None:
     if row.expires_at is not None and row.expires_at <= now:
         return "expired"
     if row.subject_type == "task" and row.subject_id in closed:
-        return "task-closed"
+        return "not-waiting-for-resident"
     if row.channel not in row.prefs.channels_for(row.kind):
         return "opted-out"
     if not row.address:
