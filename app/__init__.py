@@ -67,19 +67,20 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import admin, consent, staff
+    from app import account, admin, consent, staff
     from app.auth import session_routes
     from app.auth.routes import bp as auth_bp
     from app.overview.routes import bp as overview_bp
     from app.pages.routes import bp as pages_bp
+    from app.summary.routes import bp as summary_bp
 
     app.register_blueprint(overview_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(pages_bp)
     selfservice.init_app(app)
     session_routes.init_app(app)
-    app.register_blueprint(__import__("app.summary.routes", fromlist=["bp"]).bp)
-    __import__("app.account", fromlist=["register"]).register(app)  # account + SMS receipts
+    app.register_blueprint(summary_bp)  # print view and PDF of the overview
+    account.register(app)  # contact details, reminder choices, SMS delivery receipts
     staff.register(app)  # /medewerker: staff login, caseload, dossier work, assisted mode
     admin.register(app)  # /beheer: staff accounts, organisation links, access-log export
     consent.register(app)  # resident consent per organisation, 'who looked at my data'

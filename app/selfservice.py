@@ -19,9 +19,6 @@ def init_app(app: Flask) -> None:
     for bp in (timeline_bp, documents_bp, appointments_bp, questions_bp):
         app.register_blueprint(bp)
 
-    # The resident menu lists only the areas this build has.
-    app.jinja_env.globals["nav_endpoints"] = lambda: app.view_functions
-
     @app.after_request
     def boosted_url(response: Response) -> Response:
         # A boosted form whose POST redirected lands here as a GET: show that URL in the bar.
