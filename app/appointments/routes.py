@@ -6,12 +6,11 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app import clock
 from app.appointments.forms import BookForm, CancelForm, SlotForm
-from app.auth.guards import resident_required
+from app.auth.guards import current_dossier, resident_required
 from app.extensions import db
 from app.htmx import render_page
 from app.models import Appointment, AppointmentSlot, Dossier
@@ -32,13 +31,6 @@ from app.services.appointments import (
 from app.services.timeline import Actor
 
 bp = Blueprint("appointments", __name__, url_prefix="/afspraken")
-
-
-def _dossier() -> Dossier:
-    dossier = current_user.dossier
-    if dossier is None:
-        abort(404)
-    return dossier
 
 
 def _appointment(dossier: Dossier, appointment_id: int) -> Appointment:
@@ -70,7 +62,7 @@ def _chosen_slot(form: SlotForm) -> AppointmentSlot | None:
 @bp.get("")
 @resident_required
 def index() -> Response:
-    dossier = _dossier()
+    dossier = current_dossier()
     now = clock.now()
     mine = appointments_of(dossier)
     upcoming = [a for a in mine if a.is_booked and a.slot.ends_at > now]
@@ -87,7 +79,7 @@ def index() -> Response:
 @bp.route("/maken", methods=["GET", "POST"])
 @resident_required
 def book() -> Response:
-    dossier = _dossier()
+    dossier = current_dossier()
     form = BookForm()
     if request.method == "POST":
         valid = form.validate()
@@ -119,7 +111,7 @@ def book() -> Response:
 @bp.route("/<int:appointment_id>/verzetten", methods=["GET", "POST"])
 @resident_required
 def reschedule(appointment_id: int) -> Response:
-    dossier = _dossier()
+    dossier = current_dossier()
     appointment = _appointment(dossier, appointment_id)
     form = SlotForm()
     if request.method == "POST":
@@ -147,7 +139,7 @@ def reschedule(appointment_id: int) -> Response:
 @bp.route("/<int:appointment_id>/afzeggen", methods=["GET", "POST"])
 @resident_required
 def cancel(appointment_id: int) -> Response:
-    dossier = _dossier()
+    dossier = current_dossier()
     appointment = _appointment(dossier, appointment_id)
     form = CancelForm()
     problem = None
@@ -172,7 +164,7 @@ def cancel(appointment_id: int) -> Response:
 @bp.get("/<int:appointment_id>/afspraak.ics")
 @resident_required
 def calendar_file(appointment_id: int) -> Response:
-    appointment = _appointment(_dossier(), appointment_id)
+    appointment = _appointment(current_dossier(), appointment_id)
     response = make_response(appointment_ics(appointment))
     response.mimetype = "text/calendar"
     response.headers["Content-Disposition"] = "attachment; filename=afspraak.ics"

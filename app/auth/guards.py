@@ -7,7 +7,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+from flask import abort
 from flask_login import current_user, login_required
+
+from app.models import Dossier
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,3 +59,12 @@ def admin_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
+
+
+def current_dossier() -> Dossier:
+    """The logged-in resident's own dossier; every resident route reads it from here, never
+    from an id in the URL."""
+    dossier = current_user.dossier
+    if dossier is None:
+        abort(404)
+    return dossier

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app import clock
-from app.auth.guards import resident_required
+from app.auth.guards import current_dossier, resident_required
 from app.dates import long_date
 from app.documents.forms import OtherDocumentForm, UploadForm
 from app.htmx import render_page
-from app.models import Dossier
 from app.services.documents import (
     checklist,
     document_task,
@@ -27,13 +25,6 @@ from app.services.uploads import check_files
 bp = Blueprint("documents", __name__, url_prefix="/documenten")
 
 
-def _dossier() -> Dossier:
-    dossier = current_user.dossier
-    if dossier is None:
-        abort(404)
-    return dossier
-
-
 def _chosen_files() -> list:
     return request.files.getlist("files") + request.files.getlist("photo")
 
@@ -41,7 +32,7 @@ def _chosen_files() -> list:
 @bp.get("")
 @resident_required
 def index() -> Response:
-    items = checklist(_dossier())
+    items = checklist(current_dossier())
     return render_page(
         "documents/index.html",
         "documents/_checklist.html",
@@ -54,7 +45,7 @@ def index() -> Response:
 @bp.route("/<int:task_id>/sturen", methods=["GET", "POST"])
 @resident_required
 def upload(task_id: int) -> Response:
-    dossier = _dossier()
+    dossier = current_dossier()
     task = document_task(dossier, task_id)
     if task is None:
         abort(404)
@@ -84,7 +75,7 @@ def upload(task_id: int) -> Response:
 @bp.route("/iets-anders-sturen", methods=["GET", "POST"])
 @resident_required
 def send_other() -> Response:
-    dossier = _dossier()
+    dossier = current_dossier()
     organisations = {o.id: o for o in dossier.organisations}
     form = OtherDocumentForm()
     form.organisation.choices = [(0, gettext("Choose an organisation"))] + [
@@ -115,7 +106,7 @@ def send_other() -> Response:
 @bp.get("/bestand/<int:document_id>")
 @resident_required
 def download(document_id: int) -> Response:
-    doc = dossier_document(_dossier(), document_id)
+    doc = dossier_document(current_dossier(), document_id)
     if doc is None:
         abort(404)
     response = send_file(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app import clock
-from app.auth.guards import resident_required
+from app.auth.guards import current_dossier, resident_required
 from app.dates import when
 from app.htmx import render_page
-from app.models import Dossier, Question
+from app.models import Question
 from app.questions.forms import AskForm, ReplyForm
 from app.services.overview import open_tasks
 from app.services.questions import (
@@ -26,13 +25,6 @@ from app.services.timeline import Actor
 from app.services.uploads import CheckedFile, check_file
 
 bp = Blueprint("questions", __name__, url_prefix="/vragen")
-
-
-def _dossier() -> Dossier:
-    dossier = current_user.dossier
-    if dossier is None:
-        abort(404)
-    return dossier
 
 
 def _attachment(form: ReplyForm) -> tuple[CheckedFile | None, bool]:
@@ -50,14 +42,14 @@ def _attachment(form: ReplyForm) -> tuple[CheckedFile | None, bool]:
 @bp.get("")
 @resident_required
 def index() -> Response:
-    questions = questions_of(_dossier())
+    questions = questions_of(current_dossier())
     return render_page("questions/index.html", "questions/_list.html", questions=questions)
 
 
 @bp.route("/stellen", methods=["GET", "POST"])
 @resident_required
 def ask() -> Response:
-    dossier = _dossier()
+    dossier = current_dossier()
     organisations = {o.id: o for o in dossier.organisations}
     tasks = {t.id: t for t in open_tasks(dossier)}
     form = AskForm()
@@ -105,7 +97,7 @@ def _thread_page(question: Question, form: ReplyForm) -> Response:
 @bp.get("/<int:question_id>")
 @resident_required
 def thread(question_id: int) -> Response:
-    question = dossier_question(_dossier(), question_id)
+    question = dossier_question(current_dossier(), question_id)
     if question is None:
         abort(404)
     # Render first (new answers still flagged on this view), then mark them read.
@@ -117,7 +109,7 @@ def thread(question_id: int) -> Response:
 @bp.post("/<int:question_id>")
 @resident_required
 def reply(question_id: int) -> Response:
-    dossier = _dossier()
+    dossier = current_dossier()
     question = dossier_question(dossier, question_id)
     if question is None:
         abort(404)
