@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
         dossier_routes,
         login_routes,
         question_routes,
+        reminder_routes,
         slot_routes,
     )
 

@@ -13,7 +13,7 @@ from app import clock
 from app.auth.guards import staff_required
 from app.dates import long_date
 from app.models import Holder
-from app.services import staff_work
+from app.services import staff_reminders, staff_work
 from app.services.access_log import StaffDossier, dossier_for_staff, staff_org_ids
 from app.services.documents import DocumentError, checklist
 from app.services.overview import build_overview, light_sentence, light_words
@@ -64,6 +64,7 @@ def dossier(dossier_id: int) -> str:
             for i in overview.for_organisations
             if i.task.organisation_id == sd.organisation.id and i.task.holder is Holder.ORGANISATION
         ],
+        reminders=staff_reminders.reminder_lines(sd, today),
         long_date=long_date,
         today=today,
     )
@@ -99,10 +100,12 @@ def review(dossier_id: int, document_id: int) -> Response | str:
 @bp.get("/dossier/<int:dossier_id>/bestand/<int:document_id>")
 @staff_required
 def download(dossier_id: int, document_id: int) -> Response:
-    sd = load(dossier_id, "download_document", detail=f"document {document_id}")
+    # Logged only once the file is found (no row for a 404).
+    sd = load(dossier_id, log=False)
     doc = staff_work.reviewable_document(sd, current_user, document_id)
     if doc is None:
         abort(404)
+    staff_work.log_read(sd, current_user, "download_document", "casework", f"document {doc.id}")
     response = send_file(
         get_storage().open(doc.storage_key),
         mimetype=doc.content_type,
@@ -111,6 +114,7 @@ def download(dossier_id: int, document_id: int) -> Response:
         max_age=0,
     )
     response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

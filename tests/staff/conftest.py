@@ -121,3 +121,46 @@ def received_document(bsn: str, title: str, storage: LocalStorage) -> Document:
     assert checked is not None, problem
     (doc,) = submit_documents(dossier, task, [checked], storage, actor=Actor.resident())
     return doc
+
+
+def reminder(
+    bsn: str,
+    status: str = "permanent-failure",
+    *,
+    channel: str = "email",
+    template: str = "document-due-soon",
+    reason: str | None = "smtp 550 mailbox unknown",
+) -> str:
+    """A reminder row for the resident, as the outbox leaves it (e.g. failed for good)."""
+    from app.models import Notification
+    from app.models.notification import (
+        Channel,
+        NotificationStatus,
+        ReminderKind,
+        new_notification_id,
+    )
+
+    resident = resident_of(bsn)
+    notification_id = new_notification_id()
+    db.session.add(
+        Notification(
+            id=notification_id,
+            dedupe_key=f"task:1:{template}:{notification_id}:{channel}",
+            subject_type="task",
+            subject_id="1",
+            resident_id=resident.id,
+            kind=ReminderKind.APPOINTMENT
+            if template.startswith("appoint")
+            else ReminderKind.DOCUMENT,
+            channel=Channel(channel),
+            template=template,
+            template_version=1,
+            personalisation={"title": "Bankafschrift sturen"},
+            not_before=clock.now(),
+            status=NotificationStatus(status),
+            status_reason=reason,
+            attempts=1,
+        )
+    )
+    db.session.commit()
+    return notification_id

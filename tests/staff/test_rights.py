@@ -14,7 +14,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AccessLog, Document, StaffMember, Task, TimelineEvent
+from app.models import AccessLog, Document, Notification, StaffMember, Task, TimelineEvent
+from app.models.notification import FAILED
 from app.services import consent
 from app.services.access_log import dossier_for_staff
 from app.services.storage import LocalStorage
@@ -32,6 +33,7 @@ from tests.staff.conftest import (
     dossier_of,
     login_staff,
     received_document,
+    reminder,
     resident_of,
     staff,
 )
@@ -59,19 +61,27 @@ def staff_dossier_rules(app: Flask) -> list[tuple[str, str, list[str]]]:
     return rules
 
 
-def url_for_rule(rule: str, values: dict[str, int]) -> str:
+def url_for_rule(rule: str, values: dict[str, int | str]) -> str:
     return re.sub(r"<(?:int:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
 
 
-def ids_in(bsn: str) -> dict[str, int]:
+def ids_in(bsn: str) -> dict[str, int | str]:
     dossier = dossier_of(bsn)
     task = db.session.scalar(select(Task).where(Task.dossier_id == dossier.id).limit(1))
     doc = db.session.scalar(select(Document).where(Document.dossier_id == dossier.id).limit(1))
-    values = {
+    # A failed reminder of this resident first (the one "send again" would take).
+    notification = db.session.scalar(
+        select(Notification.id)
+        .where(Notification.resident_id == dossier.resident_id)
+        .order_by(Notification.status.in_(list(FAILED)).desc())
+        .limit(1)
+    )
+    values: dict[str, int | str] = {
         "dossier_id": dossier.id,
         "task_id": task.id if task else 1,
         "document_id": doc.id if doc else 1,
         "question_id": 1,
+        "notification_id": notification or "00000000-0000-0000-0000-000000000000",
     }
     try:
         from app.models import Question  # type: ignore[attr-defined]
@@ -97,6 +107,9 @@ def test_every_staff_route_refuses_other_dossiers(
 ) -> None:
     # Waiting documents in every dossier, so the review routes have a real target.
     received_document(JAN, "Uitkeringsspecificatie van oktober sturen", storage)
+    # And a failed reminder in every dossier, so "send again" has a real target too.
+    for bsn in ALL:
+        reminder(bsn)
     login_staff(client, email)
     token = csrf(client, f"/medewerker/dossier/{dossier_of(next(iter(VISIBLE[email]))).id}")
     rules = staff_dossier_rules(app)
@@ -131,7 +144,17 @@ def test_every_staff_route_refuses_other_dossiers(
             assert response.status_code == 404, (email, bsn, method, url, response.status_code)
             assert name not in response.get_data(as_text=True)
     assert tried
+    assert any("/herinnering/" in rule for rule, _, _ in rules)
+    assert any("/bestand/" in rule for rule, _, _ in rules)
     db.session.expire_all()
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.resend_of.is_not(None))
+        )
+        == 0
+    )
     assert db.session.scalar(select(func.count()).select_from(AccessLog)) == before_log
     assert db.session.scalar(select(func.count()).select_from(TimelineEvent)) == before_events
 
