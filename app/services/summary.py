@@ -13,13 +13,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
 from flask import current_app
 from flask_babel import format_date, gettext
+from sqlalchemy import select
 
-from app.models import Dossier, Holder, Resident, StaffMember, TaskKind
+from app import clock
+from app.extensions import db
+from app.models import Appointment as AppointmentModel
+from app.models import AppointmentSlot, Channel, Dossier, Resident, StaffMember
+from app.services.appointment_ics import channel_text, slot_when, where_text
+from app.services.appointments import appointments_of, topic_text
 from app.services.overview import Item, Overview, build_overview, heading, light_sentence
 
 # Every staff print is also written here, besides the AccessLog row (see record_staff_print).
@@ -101,16 +107,23 @@ def authorise(viewer: Viewer, resident: Resident, what: str) -> Dossier:
 
 
 @dataclass(frozen=True)
-class Appointment:
-    """An open appointment-kind task, until the Appointment model (slot, place, channel) exists."""
+class UpcomingAppointment:
+    """A booked appointment that has not ended, in the words the paper shows (also what the PDF
+    cache key hashes, through the HTML)."""
 
-    title: str
+    id: int
+    starts_at: datetime
+    when: str
     organisation: str
+    topic: str
+    channel: str
+    is_desk: bool
+    # Desk: the address. Video: how the link arrives. Phone: who calls.
+    where: str
+    # Desk and video only: by phone `where` already says who calls.
+    with_whom: str
+    what_to_bring: str
     phone: str
-    when: str | None
-    due_date: date | None
-    past: bool
-    for_resident: bool
 
 
 @dataclass(frozen=True)
@@ -133,7 +146,7 @@ class Summary:
     to_do_more: int
     organisation_items: list[Item]
     organisation_items_more: int
-    appointments: list[Appointment]
+    appointments: list[UpcomingAppointment]
     appointments_more: int
     contacts: list[Contact]
     portal_url: str
@@ -158,17 +171,48 @@ def _capped(items: list[T], limit: int) -> tuple[list[T], int]:
     return items[:limit], max(0, len(items) - limit)
 
 
-def _appointment(item: Item, today: date) -> Appointment:
-    org = item.task.organisation
-    return Appointment(
-        title=item.title,
-        organisation=item.organisation,
-        phone=org.phone,
-        when=item.due,
-        due_date=item.task.due_date,
-        past=item.task.due_date is not None and item.task.due_date < today,
-        for_resident=item.task.holder is Holder.RESIDENT,
-    )
+def _with_whom(slot: AppointmentSlot) -> str:
+    org = slot.organisation.name
+    if slot.channel is Channel.PHONE:
+        return ""  # where_text says who calls
+    if slot.with_whom:
+        return gettext("With %(who)s from %(organisation)s.", who=slot.with_whom, organisation=org)
+    return gettext("With: %(organisation)s.", organisation=org)
+
+
+def _where(appointment: AppointmentModel) -> str:
+    slot = appointment.slot
+    if slot.channel is Channel.PHONE and not slot.with_whom:
+        # where_text would say "Gemeente (Gemeente) belt u".
+        return gettext("%(organisation)s calls you.", organisation=slot.organisation.name)
+    return where_text(appointment)
+
+
+def upcoming_appointments(dossier: Dossier, today: date) -> list[UpcomingAppointment]:
+    """Booked appointments that have not ended yet, soonest first. Cancelled and past ones are not
+    on the paper; the Task a booking also makes is left out of the other lists (build_summary)."""
+    now = clock.now()
+    shown = []
+    for appointment in appointments_of(dossier):
+        slot = appointment.slot
+        if not appointment.is_booked or slot.ends_at <= now:
+            continue
+        shown.append(
+            UpcomingAppointment(
+                id=appointment.id,
+                starts_at=slot.starts_at,
+                when=slot_when(slot, today),
+                organisation=slot.organisation.name,
+                topic=topic_text(appointment.topic),
+                channel=channel_text(slot.channel),
+                is_desk=slot.channel is Channel.DESK,
+                where=_where(appointment),
+                with_whom=_with_whom(slot),
+                what_to_bring=slot.what_to_bring,
+                phone=slot.organisation.phone,
+            )
+        )
+    return shown
 
 
 def summary_for(viewer: Viewer, resident: Resident, today: date, what: str = "print") -> Summary:
@@ -179,20 +223,25 @@ def summary_for(viewer: Viewer, resident: Resident, today: date, what: str = "pr
 
 def build_summary(resident: Resident, today: date, limits: Limits = LIMITS[0]) -> Summary:
     overview = build_overview(resident, today, news_count=0)
-    items = overview.for_resident + overview.for_organisations
-    appointments = [_appointment(i, today) for i in items if i.task.kind is TaskKind.APPOINTMENT]
+    appointments = upcoming_appointments(overview.dossier, today)
+    # A booking is also an appointment-kind Task: shown once, as the appointment above it.
+    booked_task_ids = {
+        task_id
+        for task_id in db.session.scalars(
+            select(AppointmentModel.task_id).where(
+                AppointmentModel.dossier_id == overview.dossier.id,
+                AppointmentModel.task_id.is_not(None),
+            )
+        )
+    }
 
-    def not_appointment(i: Item) -> bool:
-        return i.task.kind is not TaskKind.APPOINTMENT
+    def not_booking(i: Item) -> bool:
+        return i.task.id not in booked_task_ids
 
-    to_do, to_do_more = _capped(
-        [i for i in overview.for_resident if not_appointment(i)], limits.to_do
-    )
+    to_do, to_do_more = _capped([i for i in overview.for_resident if not_booking(i)], limits.to_do)
     org_items, org_more = _capped(
-        [i for i in overview.for_organisations if not_appointment(i)], limits.organisation_items
+        [i for i in overview.for_organisations if not_booking(i)], limits.organisation_items
     )
-    # Soonest first, undated last: the overview already sorts each list by due date.
-    appointments.sort(key=lambda a: (a.due_date is None, a.due_date or date.max))
     shown_appointments, appointments_more = _capped(appointments, limits.appointments)
     contacts = [
         Contact(o.name, o.phone, o.email, o.address, o.opening_hours)

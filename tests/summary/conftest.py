@@ -6,14 +6,19 @@ from __future__ import annotations
 import io
 import subprocess
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale
 from pypdf import PdfReader
 
-from app.models import Resident
+from app import clock
+from app.models import Appointment, Channel, Resident
 from app.services.accounts import resident_for_bsn
+from app.services.appointments import book_appointment, free_slots
+from app.services.timeline import Actor
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +49,21 @@ def resident(bsn: str) -> Resident:
     found = resident_for_bsn(bsn)
     assert found is not None, bsn
     return found
+
+
+def book(bsn: str, channel: Channel | None = None, topic: str = "housing") -> Appointment:
+    """Book the resident the first free demo slot (of this channel), a day or more ahead, the way
+    the resident would."""
+    dossier = resident(bsn).dossier
+    assert dossier is not None
+    later = clock.now() + timedelta(days=2)  # so it can still be changed or cancelled here
+    slot = next(
+        s
+        for s in free_slots(dossier, limit=200)
+        if s.starts_at > later and (channel is None or s.channel is channel)
+    )
+    with force_locale("nl"):  # the booking's item title is written in the resident's language
+        return book_appointment(dossier, slot, topic, "", actor=Actor.resident())
 
 
 def pdf_text(data: bytes, tmp_path: Path) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale
 from redis import Redis
 from rq import Queue, SimpleWorker
 from rq.serializers import JSONSerializer
@@ -21,12 +22,13 @@ from app import clock
 from app.extensions import db
 from app.models import Holder, TaskKind
 from app.services import summary_pdf
+from app.services.appointments import free_slots, reschedule_appointment
 from app.services.demo import DEMO_RESIDENTS
 from app.services.summary import Viewer
 from app.services.summary_pdf import PdfPending, PdfReady, pdf_status, request_pdf
 from app.services.tasks import add_task
 from app.services.timeline import Actor
-from tests.summary.conftest import resident
+from tests.summary.conftest import book, resident
 
 RED = DEMO_RESIDENTS[0].bsn
 
@@ -166,3 +168,30 @@ def test_job_for_a_missing_resident_does_nothing(app: Flask, seeded: None) -> No
     from jobs.summary import render_summary
 
     assert render_summary(987654) is None
+
+
+def test_booking_an_appointment_gives_a_new_key_and_pdf(
+    app: Flask, seeded: None, summary_cache: Path
+) -> None:
+    who = resident(RED)
+    before = summary_pdf.state_key(summary_pdf.pdf_html(who, clock.today()))
+    first = ask()
+    appointment = book(RED)
+    after = summary_pdf.state_key(summary_pdf.pdf_html(who, clock.today()))
+    assert after != before, "the appointment shown is part of the key"
+    second = ask()
+    assert isinstance(first, PdfReady) and isinstance(second, PdfReady)
+    assert first.data != second.data
+    assert {p.stem for p in summary_cache.glob("*.pdf")} == {before, after}
+    # Moving it to another time changes what the paper says, so the key again.
+    dossier = who.dossier
+    assert dossier is not None
+    other = next(
+        s
+        for s in free_slots(dossier, organisation_id=appointment.slot.organisation_id)
+        if s.starts_at.date() != appointment.slot.starts_at.date()
+    )
+    with force_locale("nl"):
+        reschedule_appointment(dossier, appointment, other, actor=Actor.resident())
+    moved = summary_pdf.state_key(summary_pdf.pdf_html(who, clock.today()))
+    assert moved not in {before, after}

@@ -15,9 +15,11 @@ from rq.serializers import JSONSerializer
 
 import jobs
 from app import clock
+from app.models import Channel
 from app.services.demo import DEMO_RESIDENTS
 from tests.digid import login_as
 from tests.html import check_page, text_of
+from tests.summary.conftest import book
 
 JAN, FATIMA = DEMO_RESIDENTS[0].bsn, DEMO_RESIDENTS[1].bsn
 
@@ -54,6 +56,23 @@ def test_print_view(as_resident) -> None:  # type: ignore[no-untyped-def]
     assert str(clock.today().year) in text_of(soup.select_one(".made"))
     assert soup.select_one('a[href="/overzicht.pdf"]') is not None
     assert "Fatima" not in text
+
+
+def test_print_view_lists_a_booked_appointment(as_resident) -> None:  # type: ignore[no-untyped-def]
+    booked = book(JAN, Channel.DESK)
+    client = as_resident(JAN)
+    soup = check_page(client.get("/overzicht/print").data)
+    section = soup.select_one('section[aria-labelledby="s-appointments"]')
+    assert section is not None
+    [item] = section.select("li")
+    text = text_of(item)
+    slot = booked.slot
+    assert f"om {slot.starts_at.astimezone(clock.AMSTERDAM):%H.%M} uur" in text, "when"
+    assert "Aan de balie." in text, "how"
+    assert slot.location in text, "where"
+    assert slot.with_whom in text and slot.organisation.name in text, "with whom"
+    assert slot.what_to_bring in text, "what to bring"
+    assert booked.task is not None and booked.task.title not in text_of(soup), "listed once"
 
 
 def test_pdf_download(as_resident) -> None:  # type: ignore[no-untyped-def]

@@ -9,16 +9,18 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale
 
 from app import clock
 from app.extensions import db
-from app.models import Holder, TaskKind
+from app.models import Channel, Holder, TaskKind
+from app.services.appointments import appointments_of, cancel_appointment
 from app.services.demo import DEMO_RESIDENTS
-from app.services.summary import Viewer
+from app.services.summary import Limits, Viewer, build_summary
 from app.services.summary_pdf import PdfReady, pdf_filename, request_pdf
 from app.services.tasks import add_task
 from app.services.timeline import Actor
-from tests.summary.conftest import pdf_fonts, pdf_text, reader, resident
+from tests.summary.conftest import book, pdf_fonts, pdf_text, reader, resident
 
 RED, OVERDUE, ORANGE, GREEN, LONG = (r.bsn for r in DEMO_RESIDENTS)
 DUTCH_LONG_DATE = (
@@ -111,40 +113,71 @@ def test_english_resident_gets_english(app: Flask, seeded: None, tmp_path: Path)
     ), "English long dates"
 
 
-def test_appointments_are_listed(app: Flask, seeded: None, tmp_path: Path) -> None:
-    who = resident(GREEN)
+def test_the_demo_appointment_says_when_how_and_who_calls(
+    app: Flask, seeded: None, tmp_path: Path
+) -> None:
+    who = resident(LONG)
     assert who.dossier is not None
-    org = who.dossier.organisations[0]
-    when = clock.today() + timedelta(days=3)
-    add_task(
-        who.dossier,
-        kind=TaskKind.APPOINTMENT,
-        holder=Holder.ORGANISATION,
-        organisation=org,
-        title="Gesprek over uw budget",
-        due_date=when,
-        actor=Actor.system(org),
-    )
-    db.session.commit()
-    add_task(
-        who.dossier,
-        kind=TaskKind.APPOINTMENT,
-        holder=Holder.RESIDENT,
-        organisation=org,
-        title="Terugbellen over de huur",
-        due_date=clock.today() - timedelta(days=2),
-        actor=Actor.system(org),
-    )
-    db.session.commit()
+    [booked] = [a for a in appointments_of(who.dossier) if a.is_booked]
+    text = pdf_text(make_pdf(LONG), tmp_path)
+    part = text.split("Uw volgende afspraken")[1].split("Contactgegevens")[0]
+    local = booked.slot.starts_at.astimezone(clock.AMSTERDAM)
+    assert re.search(DUTCH_LONG_DATE + rf"( \d{{4}})? om {local:%H.%M} uur", part), part
+    assert "Telefonisch." in part, "the channel"
+    assert "M. Bakker (Schuldhulpverlening Rijnstreek) belt u." in part, "who calls"
+    assert "Leg uw brieven over schulden klaar." in part, "what to bring"
+    assert "Geld en schulden" in part, "what it is about"
+    assert "0172 46 59 00" in part, "whom to call with questions"
+    assert "Er zijn geen afspraken" not in part
+    # The booking's Task is the same appointment: not listed again with the organisations' work.
+    assert "Afspraak: Geld en schulden" not in text
+
+
+def test_a_desk_appointment_says_where_and_with_whom(
+    app: Flask, seeded: None, tmp_path: Path
+) -> None:
+    booked = book(GREEN, Channel.DESK)
     text = pdf_text(make_pdf(GREEN), tmp_path)
-    assert "Gesprek over uw budget" in text
-    assert re.search(DUTCH_LONG_DATE, text)
-    assert org.phone in text
-    assert text.index("Terugbellen over de huur") < text.index("Gesprek over uw budget")
-    assert re.search(
-        r"Terugbellen over de huur.*(This date has passed|Deze datum is voorbij)", text
-    )
-    assert "No appointments are planned." not in text
+    part = text.split("Uw volgende afspraken")[1].split("Contactgegevens")[0]
+    assert re.search(DUTCH_LONG_DATE, part), part
+    assert f"{booked.slot.starts_at.astimezone(clock.AMSTERDAM):%H.%M} uur" in part
+    assert "Aan de balie." in part
+    assert "Adres: Stadhuisplein 1, Rijnstad. Meld u bij de balie." in part, "where"
+    assert re.search(r"(With|Met) P\. Jansen (from|van) Gemeente Rijnstad", part), "with whom"
+    assert "Neem mee: Neem uw identiteitsbewijs mee." in part
+    assert booked.task is not None and booked.task.title not in text, "listed once"
+
+
+def test_cancelled_and_past_appointments_are_not_listed(
+    app: Flask, seeded: None, tmp_path: Path
+) -> None:
+    cancelled = book(GREEN, Channel.DESK)
+    dossier = resident(GREEN).dossier
+    assert dossier is not None
+    with force_locale("nl"):
+        cancel_appointment(dossier, cancelled, actor=Actor.resident())
+    past = book(GREEN)
+    past.slot.starts_at = clock.now() - timedelta(days=2)  # it took place
+    db.session.commit()
+    with force_locale("nl"):
+        summary = build_summary(resident(GREEN), clock.today())
+    assert summary.appointments == [] and summary.appointments_more == 0
+    text = pdf_text(make_pdf(GREEN), tmp_path)
+    assert "Er zijn geen afspraken gepland." in text
+    assert "Meld u bij de balie" not in text and "belt u" not in text
+
+
+def test_only_upcoming_booked_appointments_soonest_first(app: Flask, seeded: None) -> None:
+    later = book(GREEN)
+    sooner = book(GREEN)
+    if sooner.slot.starts_at > later.slot.starts_at:
+        sooner, later = later, sooner
+    with force_locale("nl"):
+        summary = build_summary(resident(GREEN), clock.today())
+        tight = build_summary(resident(GREEN), clock.today(), Limits(appointments=1))
+    assert [a.id for a in summary.appointments] == [sooner.id, later.id]
+    assert [a.id for a in tight.appointments] == [sooner.id]
+    assert tight.appointments_more == 1, "what did not fit is counted"
 
 
 def test_a_very_full_dossier_stays_on_two_pages(app: Flask, seeded: None, tmp_path: Path) -> None:
@@ -171,16 +204,9 @@ def test_a_very_full_dossier_stays_on_two_pages(app: Flask, seeded: None, tmp_pa
             title=f"Uw aanvraag nummer {i} bekijken",
             actor=Actor.system(orgs[0]),
         )
-        add_task(
-            who.dossier,
-            kind=TaskKind.APPOINTMENT,
-            holder=Holder.RESIDENT,
-            organisation=orgs[i % 3],
-            due_date=today + timedelta(days=i + 1),
-            title=f"Afspraak nummer {i}",
-            actor=Actor.system(orgs[0]),
-        )
     db.session.commit()
+    for _ in range(6):
+        book(OVERDUE)
     data = make_pdf(OVERDUE)
     assert len(reader(data).pages) <= 2
     text = pdf_text(data, tmp_path)
