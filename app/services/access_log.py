@@ -26,6 +26,7 @@ ACTION_TEXTS = {
     "view_dossier": lazy_gettext("Looked at your dossier"),
     "view_as_resident": lazy_gettext("Looked at your overview with you"),
     "download_document": lazy_gettext("Opened a document you sent"),
+    "resend_reminder": lazy_gettext("Sent a failed reminder to you again"),
     "review_document": lazy_gettext("Checked a document you sent"),
     "add_task": lazy_gettext("Added an item to your dossier"),
     "complete_task": lazy_gettext("Marked an item as done"),

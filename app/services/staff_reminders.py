@@ -12,12 +12,11 @@ from app.dates import clock, long_date
 from app.extensions import db
 from app.models import Notification, StaffMember
 from app.models.notification import FAILED, Channel, NotificationStatus, ReminderKind
-from app.services.access_log import ACTION_TEXTS, StaffDossier, record_access
+from app.services.access_log import StaffDossier, record_access
 from app.services.notifications.staff import CannotResend, reminders_for_dossier, resend
 
 RESEND_ACTION = "resend_reminder"
 # The access log knows its actions by name; this one belongs to the reminders work.
-ACTION_TEXTS.setdefault(RESEND_ACTION, lazy_gettext("Sent a failed reminder to you again"))
 
 TEMPLATE_WORDS = {
     "appointment-day-before": lazy_gettext("Appointment reminder, the day before"),
