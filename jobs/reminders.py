@@ -120,6 +120,9 @@ def warm_up() -> None:
 
 def run_worker(burst: bool = False, with_clock: bool = True, simple: bool = False) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # Their INFO lines (plugin set-up, PDF render steps) drown the job log.
+    for noisy in ("alembic", "weasyprint", "fontTools", "xmlschema"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     warm_up()
     config = _app().config
     url, queue_name = config["REDIS_URL"], config["REMINDER_QUEUE"]
