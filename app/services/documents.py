@@ -9,6 +9,8 @@ event in the same transaction:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -123,6 +125,34 @@ def _store_all(storage: Storage, files: list[CheckedFile]) -> list[tuple[Checked
     return stored
 
 
+def new_document(
+    dossier: Dossier,
+    task: Task,
+    checked: CheckedFile,
+    saved: StoredFile,
+    at: datetime,
+    *,
+    unrequested: bool = False,
+    description: str = "",
+    staff_id: int | None = None,
+) -> Document:
+    """The metadata row of one stored file (also used for question attachments)."""
+    return Document(
+        dossier_id=dossier.id,
+        task_id=task.id,
+        organisation_id=task.organisation_id,
+        unrequested=unrequested,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=saved.size,
+        sha256=saved.sha256,
+        storage_key=saved.key,
+        description=description,
+        uploaded_at=at,
+        uploaded_by_staff_id=staff_id,
+    )
+
+
 def _add_documents(
     dossier: Dossier,
     task: Task,
@@ -133,25 +163,38 @@ def _add_documents(
     unrequested: bool = False,
     description: str = "",
 ) -> list[Document]:
+    staff_id = actor.staff.id if actor.staff else None
     docs = [
-        Document(
-            dossier_id=dossier.id,
-            task_id=task.id,
-            organisation_id=task.organisation_id,
+        new_document(
+            dossier,
+            task,
+            checked,
+            saved,
+            at,
             unrequested=unrequested,
-            filename=checked.filename,
-            content_type=checked.content_type,
-            size=saved.size,
-            sha256=saved.sha256,
-            storage_key=saved.key,
             description=description,
-            uploaded_at=at,
-            uploaded_by_staff_id=actor.staff.id if actor.staff else None,
+            staff_id=staff_id,
         )
         for checked, saved in stored
     ]
     db.session.add_all(docs)
     return docs
+
+
+@contextmanager
+def _kept_only_if_committed(
+    storage: Storage, stored: list[tuple[CheckedFile, StoredFile]]
+) -> Iterator[None]:
+    """Commit the block's changes; on any failure roll back and delete the stored files, so no
+    file is left without its row."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        for _, saved in stored:
+            storage.delete(saved.key)
+        raise
 
 
 def submit_documents(
@@ -170,7 +213,7 @@ def submit_documents(
         raise DocumentError("this request is not waiting for a file")
     when = at or utcnow()
     stored = _store_all(storage, files)
-    try:
+    with _kept_only_if_committed(storage, stored):
         docs = _add_documents(dossier, task, stored, actor, when)
         task.holder = Holder.ORGANISATION
         record_event(
@@ -182,12 +225,6 @@ def submit_documents(
             organisation=task.organisation,
             at=when,
         )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        for _, saved in stored:
-            storage.delete(saved.key)
-        raise
     return docs
 
 
@@ -206,7 +243,7 @@ def send_other_document(
         raise DocumentError("organisation is not part of this dossier")
     when = at or utcnow()
     stored = _store_all(storage, files)
-    try:
+    with _kept_only_if_committed(storage, stored):
         task = Task(
             dossier_id=dossier.id,
             kind=TaskKind.DOCUMENT,
@@ -229,12 +266,6 @@ def send_other_document(
             organisation=organisation,
             at=when,
         )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        for _, saved in stored:
-            storage.delete(saved.key)
-        raise
     return docs
 
 

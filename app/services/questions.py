@@ -28,6 +28,7 @@ from app.models import (
     Task,
     TaskKind,
 )
+from app.services.documents import new_document
 from app.services.storage import Storage
 from app.services.timeline import Actor, record_event
 from app.services.uploads import CheckedFile
@@ -83,18 +84,7 @@ def _attach(
     if file is None:
         return None, None
     saved = storage.save(file.upload.stream)  # type: ignore[arg-type]
-    doc = Document(
-        dossier_id=dossier.id,
-        task_id=task.id,
-        organisation_id=task.organisation_id,
-        unrequested=True,
-        filename=file.filename,
-        content_type=file.content_type,
-        size=saved.size,
-        sha256=saved.sha256,
-        storage_key=saved.key,
-        uploaded_at=at,
-    )
+    doc = new_document(dossier, task, file, saved, at, unrequested=True)
     db.session.add(doc)
     db.session.flush()
     return doc, saved.key
