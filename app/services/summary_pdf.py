@@ -18,7 +18,6 @@ import logging
 import os
 import statistics
 import tempfile
-import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -29,10 +28,16 @@ import weasyprint
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from markupsafe import Markup
-from weasyprint.urls import URLFetcher
 
 from app.models import Resident
 from app.services.overview import light_words
+from app.services.pdf_engine import (
+    PDF_VARIANT,
+    PdfStyle,
+    layout,
+    load_style,
+    write,
+)
 from app.services.summary import (
     LIMITS,
     Limits,
@@ -45,14 +50,12 @@ from app.services.summary import (
 
 log = logging.getLogger(__name__)
 
-PDF_VARIANT = "pdf/ua-1"
 MAX_PAGES = 2
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 # Part of every cache key: a new renderer or variant must not serve old files.
 RENDERER = f"weasyprint-{weasyprint.__version__}/{PDF_VARIANT}/1"
 
-_styles: dict[str, _Style] = {}
-_render_lock = threading.Lock()
+_styles: dict[str, PdfStyle] = {}
 
 # Recent inline renders in this process, (html characters, seconds): the basis of the estimate.
 _timings: deque[tuple[int, float]] = deque(maxlen=20)
@@ -121,39 +124,13 @@ def pdf_html(resident: Resident, today: date, limits: Limits = LIMITS[0]) -> str
         )
 
 
-class FontsOnlyFetcher(URLFetcher):
-    """The summary loads its own font files and nothing else: no network, no other files, even
-    if a URL ever slipped into the HTML."""
-
-    def __init__(self, directory: Path) -> None:
-        super().__init__(allowed_protocols={"file"})
-        self.prefix = directory.resolve().as_uri() + "/"
-
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> object:
-        if not url.startswith(self.prefix):
-            raise ValueError(f"the summary PDF does not load {url}")
-        return super().fetch(url, headers)
-
-
-@dataclass(frozen=True)
-class _Style:
-    source: str
-    css: weasyprint.CSS
-    fonts: weasyprint.text.fonts.FontConfiguration
-    fetcher: FontsOnlyFetcher
-
-
-def _style() -> _Style:
+def _style() -> PdfStyle:
     """summary/pdf.css parsed once per process (and font directory), with its @font-face fonts:
     parsing it for every PDF cost about a third of the render time."""
     directory = font_dir()
     style = _styles.get(str(directory))
     if style is None:
-        source = render_template("summary/pdf.css", font_dir=str(directory))
-        fonts = weasyprint.text.fonts.FontConfiguration()
-        fetcher = FontsOnlyFetcher(directory)
-        css = weasyprint.CSS(string=source, font_config=fonts, url_fetcher=fetcher)
-        style = _Style(source, css, fonts, fetcher)
+        style = load_style(render_template("summary/pdf.css", font_dir=str(directory)), directory)
         _styles[str(directory)] = style
     return style
 
@@ -168,30 +145,24 @@ def render_pdf(html: str) -> bytes:
 
 
 def _layout(html: str) -> weasyprint.Document:
-    style = _style()
-    # The shared font configuration is not documented as thread-safe: one render at a time.
-    with _render_lock:
-        return weasyprint.HTML(string=html, url_fetcher=style.fetcher).render(
-            stylesheets=[style.css],
-            font_config=style.fonts,
-            pdf_variant=PDF_VARIANT,
-            pdf_tags=True,
-        )
+    return layout(html, _style())
 
 
 def _write(document: weasyprint.Document) -> bytes:
-    with _render_lock:
-        data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
-    assert data is not None
-    return bytes(data)
+    return write(document)
 
 
-def render_summary_pdf(resident: Resident, today: date, first_html: str | None = None) -> bytes:
+def render_summary_pdf(
+    resident: Resident, today: date, first_html: str | None = None, tried: list[str] | None = None
+) -> bytes:
     """The summary on at most MAX_PAGES pages: shorter lists (counted, not lost) until it fits.
-    A usual dossier fits at the first try; only very full ones are laid out more than once."""
+    A usual dossier fits at the first try; only very full ones are laid out more than once.
+    `tried` (for the benchmark) receives every HTML that was laid out."""
     document = None
     for i, limits in enumerate(LIMITS):
         html = first_html if i == 0 and first_html else pdf_html(resident, today, limits)
+        if tried is not None:
+            tried.append(html)
         document = _layout(html)
         if len(document.pages) <= MAX_PAGES:
             break

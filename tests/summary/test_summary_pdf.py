@@ -260,7 +260,8 @@ def test_structure_has_headings_lists_and_described_figures(app: Flask, seeded: 
 
 
 def test_the_pdf_loads_nothing_but_its_fonts(app: Flask) -> None:
-    from app.services.summary_pdf import FontsOnlyFetcher, font_dir
+    from app.services.pdf_engine import FontsOnlyFetcher
+    from app.services.summary_pdf import font_dir
 
     fetcher = FontsOnlyFetcher(font_dir())
     for url in ("http://127.0.0.1:1/tracker.png", "file:///etc/passwd", "data:,x"):
