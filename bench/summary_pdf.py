@@ -152,6 +152,9 @@ def main() -> int:
     if args.child:
         child(args.child[0], int(args.child[1]), args.child[2:])
         return 0
+    if args.instructions and not shutil.which("valgrind"):
+        print("--instructions needs valgrind (Debian package valgrind)", file=sys.stderr)
+        return 2
 
     os.environ.setdefault("MIJN_CONFIG", "test")
     import weasyprint
