@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import has_request_context, session
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -38,6 +39,8 @@ ACTION_TEXTS = {
     "print_summary": lazy_gettext("Printed your overview"),
     "publish_slots": lazy_gettext("Published appointment times"),
     "export_log": lazy_gettext("Exported the access log"),
+    # No dossier (dossier_id NULL): in the beheerder's export, never on a resident's page.
+    "view_caseload": lazy_gettext("Looked at the caseload list"),
 }
 WHY_TEXTS = {
     "casework": lazy_gettext("Work on your dossier"),
@@ -55,12 +58,53 @@ def linked_org_ids(dossier: Dossier) -> set[int]:
     return {link.organisation_id for link in dossier.links if link.revoked_at is None}
 
 
+# The organisation a staff member with several memberships chose to act for (session only:
+# start_staff_session and logout clear the whole session, so a choice never outlives a login).
+ACTING_KEY = "staff_acting_org"
+
+
+def chosen_organisation_id(staff: StaffMember) -> int | None:
+    """The organisation this staff member chose in this session, if it is still one of theirs.
+
+    Checked against the memberships on every call: a membership removed since the choice is
+    simply not used any more."""
+    if not has_request_context():
+        return None
+    value = session.get(ACTING_KEY)
+    if not isinstance(value, dict) or value.get("staff") != staff.id:
+        return None
+    org_id = value.get("org")
+    return org_id if isinstance(org_id, int) and org_id in staff_org_ids(staff) else None
+
+
+def choose_organisation(staff: StaffMember, organisation_id: int) -> Organisation | None:
+    """Act for this organisation from now on; None (and no change) when not a member of it."""
+    membership = next((m for m in staff.memberships if m.organisation_id == organisation_id), None)
+    if membership is None:
+        return None
+    session[ACTING_KEY] = {"staff": staff.id, "org": organisation_id}
+    return membership.organisation
+
+
+def working_organisation(staff: StaffMember) -> Organisation | None:
+    """Who the staff member works for outside a dossier: the chosen one, else the lowest id."""
+    chosen = chosen_organisation_id(staff)
+    memberships = sorted(staff.memberships, key=lambda m: m.organisation_id)
+    for membership in memberships:
+        if membership.organisation_id == chosen:
+            return membership.organisation
+    return memberships[0].organisation if memberships else None
+
+
 def acting_organisation(staff: StaffMember, dossier: Dossier) -> Organisation | None:
-    """The staff member's organisation that works on this dossier (the lowest id when several)."""
+    """The staff member's organisation that works on this dossier: the chosen one when it is
+    linked to the dossier, else the lowest shared id. The choice never widens the rights: with
+    no live link to any of the member's organisations the answer is None."""
     shared = staff_org_ids(staff) & linked_org_ids(dossier)
     if not shared:
         return None
-    return db.session.get(Organisation, min(shared))
+    chosen = chosen_organisation_id(staff)
+    return db.session.get(Organisation, chosen if chosen in shared else min(shared))
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,24 @@ from typing import Any
 from sqlalchemy import Select, and_, case, exists, func, literal, select
 
 from app.extensions import db
-from app.models import Dossier, DossierOrganisation, Holder, Resident, Task, TaskStatus
+from app.models import (
+    Dossier,
+    DossierOrganisation,
+    Holder,
+    Organisation,
+    Resident,
+    StaffMember,
+    Task,
+    TaskStatus,
+)
+from app.services.access_log import record_access
 
 PAGE_SIZE = 25
 LIGHTS = ("red", "orange", "green")
 _DATE = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$")
+# A long run of digits in a search may be a BSN typed by habit: never into the log.
+_LONG_NUMBER = re.compile(r"\d{7,}")
+DETAIL_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -148,3 +161,36 @@ def caseload(
         for r in db.session.execute(ordered.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     ]
     return Page(rows, total, page, pages)
+
+
+def caseload_detail(light: str, organisation_id: int | None, shown: Page, query: str) -> str:
+    """What the list showed, for the access log: filter, page, how many dossiers, the search.
+
+    The search goes last and is the part that gets cut, so the counts always fit."""
+    head = (
+        f"light={light or 'all'} org={organisation_id or 'all'} "
+        f"page={shown.page}/{shown.pages} shown={len(shown.rows)} of {shown.total}"
+    )
+    if not query:
+        return head
+    search = _LONG_NUMBER.sub("[number]", query)
+    room = DETAIL_MAX - len(head) - len(' search=""')
+    if len(search) > room:
+        search = search[: room - 1] + "…"
+    return f'{head} search="{search}"'
+
+
+def record_caseload_view(
+    staff: StaffMember,
+    organisation: Organisation | None,
+    shown: Page,
+    *,
+    light: str,
+    filter_organisation_id: int | None,
+    query: str,
+) -> None:
+    """One access-log row per list view, not one per resident: the list is a read of many
+    dossiers at once, and a row each would flood every resident's 'who looked' page."""
+    detail = caseload_detail(light, filter_organisation_id, shown, query)
+    record_access(staff, organisation, None, "view_caseload", "casework", detail)
+    db.session.commit()
