@@ -179,6 +179,13 @@ class Config:
     REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "300"))
     # Hours to wait for an SMS delivery receipt before marking it temporary-failure.
     REMINDER_RECEIPT_TIMEOUT_HOURS = int(os.environ.get("REMINDER_RECEIPT_TIMEOUT_HOURS", "72"))
+    # Days a "stop these e-mails" link keeps working (residents find old mails weeks later).
+    UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS = int(os.environ.get("UNSUBSCRIBE_TOKEN_MAX_AGE_DAYS", "90"))
+    # Mailbox for List-Unsubscribe mailto requests; empty = the e-mails carry only the https link.
+    UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
+    # POSTs to a stop link per client address. Generous: a big mail provider sends every
+    # one-click stop from a few addresses, and a forged token gets nowhere anyway.
+    UNSUBSCRIBE_RATE_LIMIT = os.environ.get("UNSUBSCRIBE_RATE_LIMIT", "60 per minute")
 
 
 class DemoConfig(Config):

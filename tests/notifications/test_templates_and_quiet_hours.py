@@ -10,8 +10,10 @@ from flask import Flask
 from app.clock import AMSTERDAM
 from app.models.notification import Channel
 from app.services.notifications import templates
+from app.services.notifications.email import html_part, text_part
 from app.services.notifications.quiet_hours import in_quiet_hours, next_allowed
 from app.services.notifications.templates import TEMPLATES, is_gsm7, render
+from app.services.notifications.unsubscribe import stop_links
 from tests.html import check_page
 
 # PORTAL_URL may be up to 48 characters (app/config.py); the SMS texts are tested with that.
@@ -55,14 +57,18 @@ def test_every_sms_fits_one_gsm7_message_and_is_discreet(app: Flask, key, lang) 
 @pytest.mark.parametrize("key", sorted(TEMPLATES))
 def test_email_has_text_and_accessible_html(app: Flask, key) -> None:
     with app.test_request_context():
-        from flask import render_template
-
         rendered = render(key[0], key[1], Channel.EMAIL, "nl", LONGEST, URL)
-        html = render_template("email/reminder.html", message=rendered)
-    assert rendered.subject and URL in rendered.text and "{" not in rendered.text
+        stop = stop_links(42)
+        html = html_part(rendered, stop)
+        text = text_part(rendered, stop)
+    assert rendered.subject and URL in text and "{" not in text
+    # The text part ends with how to stop, the link on its own line (no full stop after it).
+    assert text.endswith(f"Wilt u deze e-mails niet meer krijgen? Ga dan naar:\n{stop.url}\n")
     soup = check_page(html, partial=True)
     assert soup.html["lang"] == "nl"
-    assert soup.find("a")["href"] == URL and soup.find("a").get_text(strip=True)
+    links = soup.find_all("a")
+    assert links[0]["href"] == URL and links[0].get_text(strip=True)
+    assert links[-1]["href"] == stop.url and links[-1].get_text(strip=True) == "Stop deze e-mails"
     assert not soup.find("img") and not soup.find("table")
 
 

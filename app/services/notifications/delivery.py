@@ -30,6 +30,7 @@ from app.services.notifications.preferences import address_for, preferences_for
 from app.services.notifications.quiet_hours import next_allowed
 from app.services.notifications.sms import SmsGateway, SpryngGateway
 from app.services.notifications.templates import render
+from app.services.notifications.unsubscribe import stop_links
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,13 @@ def deliver(notification_id: str) -> str:
     row.provider = "smtp" if gateway is None else gateway.name
     channel, attempts = row.channel, row.attempts
     message = (
-        build_message(row.id, address, rendered, SmtpSettings.from_config(current_app.config))
+        build_message(
+            row.id,
+            address,
+            rendered,
+            SmtpSettings.from_config(current_app.config),
+            stop=stop_links(row.resident_id, Channel.EMAIL),
+        )
         if gateway is None
         else None
     )

@@ -8,10 +8,13 @@ they are ours to fix, not the resident's, and end as technical-failure if nobody
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email import policy
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
@@ -19,7 +22,8 @@ from typing import Any
 from flask import render_template
 
 from app.services.notifications.errors import PermanentFailure, TransientFailure
-from app.services.notifications.templates import Rendered
+from app.services.notifications.templates import Rendered, stop_text
+from app.services.notifications.unsubscribe import StopLinks
 
 
 @dataclass(frozen=True)
@@ -49,14 +53,36 @@ class SmtpSettings:
         )
 
 
+class UriListHeader(UnstructuredHeader):
+    """List-Unsubscribe: '<https://...>, <mailto:...>' folded only between the URIs.
+
+    The default policy turns a word longer than 78 characters (our link) into RFC 2047
+    encoded-words, and mail providers do not decode those in this header: the one-click button
+    would silently be missing. A line may be up to 998 characters (RFC 5322)."""
+
+    def fold(self, *, policy: Any) -> str:
+        uris = re.findall(r"<[^>]*>", str(self)) or [str(self)]
+        return f"{self.name}: " + f",{policy.linesep} ".join(uris) + policy.linesep
+
+
+_headers = HeaderRegistry()
+_headers.map_to_type("list-unsubscribe", UriListHeader)
+MAIL_POLICY = policy.default.clone(header_factory=_headers)
+
+
 def message_id(notification_id: str, domain: str) -> str:
     return f"<{notification_id}@{domain}>"
 
 
 def build_message(
-    notification_id: str, to: str, rendered: Rendered, settings: SmtpSettings
+    notification_id: str,
+    to: str,
+    rendered: Rendered,
+    settings: SmtpSettings,
+    *,
+    stop: StopLinks,
 ) -> EmailMessage:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=MAIL_POLICY)
     msg["From"] = settings.mail_from
     msg["To"] = to
     msg["Subject"] = rendered.subject
@@ -65,10 +91,22 @@ def build_message(
     # Tells mail servers and auto-responders this is an automatic message (RFC 3834).
     msg["Auto-Submitted"] = "auto-generated"
     msg["Content-Language"] = rendered.lang
-    msg.set_content(rendered.text)
-    html = render_template("email/reminder.html", message=rendered)
-    msg.add_alternative(html, subtype="html")
+    # One-click stop (RFC 8058): mail programs show a "stop" button and POST to the https link.
+    msg["List-Unsubscribe"] = stop.list_unsubscribe
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg.set_content(text_part(rendered, stop))
+    msg.add_alternative(html_part(rendered, stop), subtype="html")
     return msg
+
+
+def text_part(rendered: Rendered, stop: StopLinks) -> str:
+    words = stop_text(rendered.lang)
+    return f"{rendered.text}\n\n{words.question} {words.go_to}\n{stop.url}\n"
+
+
+def html_part(rendered: Rendered, stop: StopLinks) -> str:
+    words = stop_text(rendered.lang)
+    return render_template("email/reminder.html", message=rendered, stop=stop, stop_words=words)
 
 
 def _code_failure(code: int, text: str) -> TransientFailure | PermanentFailure:

@@ -151,6 +151,33 @@ TEMPLATES: dict[tuple[str, int], dict[str, TemplateText]] = {
     },
 }
 
+@dataclass(frozen=True)
+class StopText:
+    """The last lines of every reminder e-mail: how to stop them without logging in."""
+
+    question: str
+    # Text part: the URL goes on its own line after this (no full stop after a URL: mail
+    # programs would take it as part of the link).
+    go_to: str
+    # HTML part: the words of the link.
+    link_text: str
+
+
+# Not versioned with the reminder texts: it belongs to the e-mail, not to one reminder, and
+# is added when the e-mail is built, so a change here applies to every e-mail sent after it.
+STOP_TEXTS: dict[str, StopText] = {
+    "nl": StopText(
+        question="Wilt u deze e-mails niet meer krijgen?",
+        go_to="Ga dan naar:",
+        link_text="Stop deze e-mails",
+    ),
+    "en": StopText(
+        question="Do you no longer want these e-mails?",
+        go_to="Then go to:",
+        link_text="Stop these e-mails",
+    ),
+}
+
 # The version new plans pin.
 CURRENT: dict[str, int] = {
     "appointment-day-before": 1,
@@ -222,3 +249,7 @@ def render(
     link_text = text.link_text.format(**values)
     plain = "\n\n".join([*paragraphs, f"{link_text}: {portal_url}"])
     return Rendered(text.subject.format(**values), plain, paragraphs, link_text, portal_url, lang)
+
+
+def stop_text(lang: str) -> StopText:
+    return STOP_TEXTS[_language(lang)]
