@@ -151,6 +151,7 @@ TEMPLATES: dict[tuple[str, int], dict[str, TemplateText]] = {
     },
 }
 
+
 @dataclass(frozen=True)
 class StopText:
     """The last lines of every reminder e-mail: how to stop them without logging in."""
