@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import StaffMember
+from app.models import Organisation, StaffMember, StaffMembership
 from app.services.staff_auth import hash_password
 
 DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105 - demo data, printed on purpose
@@ -23,11 +23,36 @@ DEMO_TOTP = {
     "l.visser@gemeente-rijnstad.example.nl": "VISSERDEMOTOTPGEHEIMRIJNSTAD2222",
     "m.bakker@schuldhulp-rijnstreek.example.nl": "BAKKERDEMOTOTPGEHEIMRIJNSTAD2222",
     "a.deboer@groene-hart-wonen.example.nl": "DEBOERDEMOTOTPGEHEIMRIJNSTAD2222",
+    "s.dewit@gemeente-rijnstad.example.nl": "DEWITDEMOTOTPGEHEIMRIJNSTAD22222",
 }
+# One demo staff member works for two organisations, to show the organisation switcher.
+TWO_ORGANISATIONS = ("S. de Wit", "s.dewit@gemeente-rijnstad.example.nl")
+TWO_ORGANISATION_SLUGS = ("gemeente-rijnstad", "schuldhulp-rijnstreek")
+
+
+def _add_staff_in_two_organisations() -> None:
+    name, email = TWO_ORGANISATIONS
+    if db.session.scalar(select(StaffMember.id).where(StaffMember.email == email)) is not None:
+        return
+    organisations = list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.slug.in_(TWO_ORGANISATION_SLUGS))
+            .order_by(Organisation.id)
+        )
+    )
+    if len(organisations) != len(TWO_ORGANISATION_SLUGS):
+        return
+    member = StaffMember(name=name, email=email)
+    db.session.add(member)
+    for organisation in organisations:
+        db.session.add(StaffMembership(staff=member, organisation=organisation, role="medewerker"))
+    db.session.flush()
 
 
 def seed_demo_staff(now: datetime) -> None:
     """Give every demo staff member the demo password and a confirmed TOTP secret."""
+    _add_staff_in_two_organisations()
     password_hash = hash_password(DEMO_PASSWORD)
     for staff in db.session.scalars(select(StaffMember).where(StaffMember.email.in_(DEMO_TOTP))):
         staff.password_hash = password_hash

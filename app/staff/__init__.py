@@ -29,6 +29,7 @@ def register(app: Flask) -> None:
         caseload_routes,
         dossier_routes,
         login_routes,
+        organisation_routes,
         question_routes,
         reminder_routes,
         slot_routes,
@@ -50,6 +51,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals["has_appointments"] = has_appointments
     app.jinja_env.globals["has_questions"] = has_questions
+    app.jinja_env.globals["staff_acting_choice"] = organisation_routes.acting_choice
     app.jinja_env.filters["staff_datetime"] = _staff_datetime
     # First in line, before the shared session rules: an expired staff session goes back to the
     # staff login page (the shared rule would send staff to the DigiD page).

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -203,3 +204,11 @@ def parse_times(text: str) -> list[tuple[int, int]] | None:
             return None
         result.append((h, m))
     return result or None
+
+
+class OrganisationChoiceForm(FlaskForm):
+    """Which organisation a staff member with several memberships works for now. The value is
+    checked against the memberships in the route (a forged value gets an error, not a 500)."""
+
+    organisation = SelectField(_l("You are working for"), validate_choice=False)
+    next = HiddenField()
