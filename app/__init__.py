@@ -67,7 +67,7 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import account, admin, consent, staff
+    from app import account, admin, consent, staff, unsubscribe
     from app.auth import session_routes
     from app.auth.routes import bp as auth_bp
     from app.overview.routes import bp as overview_bp
@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     staff.register(app)  # /medewerker: staff login, caseload, dossier work, assisted mode
     admin.register(app)  # /beheer: staff accounts, organisation links, access-log export
     consent.register(app)  # resident consent per organisation, 'who looked at my data'
+    unsubscribe.register(app)  # stop links in reminder e-mails, RFC 8058 one-click
     if app.config["TEST_IDP_ENABLED"]:
         from app.testidp.routes import bp as testidp_bp
 

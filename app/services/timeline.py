@@ -33,6 +33,7 @@ EVENT_TEXTS = {
     "appointment_cancelled": lazy_gettext("Appointment cancelled: %(subject)s"),
     "appointment_moved": lazy_gettext("Appointment moved: %(subject)s"),
     "contact_recorded": lazy_gettext("Contact with you: %(subject)s"),
+    "email_reminders_off": lazy_gettext("You turned off e-mail reminders"),
 }
 
 

@@ -14,7 +14,7 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email import policy
-from email.headerregistry import HeaderRegistry, UnstructuredHeader
+from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
@@ -53,7 +53,7 @@ class SmtpSettings:
         )
 
 
-class UriListHeader(UnstructuredHeader):
+class UriListHeader(UnstructuredHeader, BaseHeader):
     """List-Unsubscribe: '<https://...>, <mailto:...>' folded only between the URIs.
 
     The default policy turns a word longer than 78 characters (our link) into RFC 2047

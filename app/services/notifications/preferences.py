@@ -9,12 +9,15 @@ from datetime import time
 import phonenumbers
 from flask import current_app
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import ReminderPreference, Resident
-from app.models.notification import Channel, ReminderKind
+from app.models import Dossier, Notification, ReminderPreference, Resident
+from app.models.notification import UNSENT, Channel, NotificationStatus, ReminderKind
+from app.services.notifications.outbox import transition
 from app.services.notifications.quiet_hours import parse_hhmm
+from app.services.timeline import Actor, record_event
 
 # Deliberately loose (the SMTP server is the judge); catches typos like a missing @ or dot.
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
@@ -126,3 +129,56 @@ def save_contact_and_preferences(
     row.quiet_start = quiet_start
     row.quiet_end = quiet_end
     row.updated_at = clock.now()
+
+
+def email_reminders_on(resident_id: int) -> bool:
+    """True while any kind of reminder may still come by e-mail."""
+    prefs = preferences_for(resident_id)
+    return Channel.EMAIL in prefs.appointment or Channel.EMAIL in prefs.document
+
+
+@dataclass(frozen=True)
+class StopOutcome:
+    # False: e-mail was already off for every kind of reminder (nothing changed, no event).
+    changed: bool
+    # Planned e-mails that will not be sent now.
+    cancelled: int
+
+
+def stop_email_reminders(resident: Resident) -> StopOutcome:
+    """The resident used the stop link in a reminder e-mail: no more reminder e-mails, for any
+    kind of reminder. SMS stays as chosen. Unsent e-mail rows are cancelled now (the dispatcher
+    would also skip them, but the staff view should not show them as still to come). Records a
+    timeline event when something changed. Safe to call twice; the caller commits."""
+    db.session.flush()
+    row = db.session.get(ReminderPreference, resident.id)
+    before = preferences_from_row(row)
+    changed = Channel.EMAIL in before.appointment or Channel.EMAIL in before.document
+    if changed:
+        if row is None:
+            # No row meant the defaults; keep the default quiet hours (None) and SMS.
+            row = ReminderPreference(resident_id=resident.id)
+            db.session.add(row)
+        row.appointment_channels = ",".join(sorted(before.appointment - {Channel.EMAIL}))
+        row.document_channels = ",".join(sorted(before.document - {Channel.EMAIL}))
+        row.updated_at = clock.now()
+        dossier = db.session.scalar(select(Dossier).where(Dossier.resident_id == resident.id))
+        if dossier is not None:
+            record_event(dossier, "email_reminders_off", Actor.resident())
+    unsent = list(
+        db.session.scalars(
+            select(Notification.id).where(
+                Notification.resident_id == resident.id,
+                Notification.channel == Channel.EMAIL,
+                Notification.status.in_(UNSENT),
+            )
+        )
+    )
+    cancelled = transition(
+        unsent,
+        UNSENT,
+        NotificationStatus.CANCELLED,
+        status_reason="opted-out",
+        detail="opted-out: stop link in an e-mail",
+    )
+    return StopOutcome(changed, len(cancelled))

@@ -17,6 +17,8 @@ from urllib.parse import quote
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 
+from app.extensions import db
+from app.models import Resident
 from app.models.notification import Channel
 
 SALT = "mijn-overzicht.reminders.stop"
@@ -82,3 +84,15 @@ def stop_links(resident_id: int, channel: Channel = Channel.EMAIL) -> StopLinks:
         subject = quote(f"stop {token}")
         mailto = f"mailto:{config['UNSUBSCRIBE_MAILTO']}?subject={subject}"
     return StopLinks(url, mailto)
+
+
+def resident_for_stop_token(token: str) -> Resident | None:
+    """The resident a valid e-mail stop token is for; None for any other token (bad, too old,
+    for another channel, or for a resident who is no longer there)."""
+    try:
+        request = read_token(token)
+    except BadStopToken:
+        return None
+    if request.channel is not Channel.EMAIL:
+        return None
+    return db.session.get(Resident, request.resident_id)

@@ -1,0 +1,12 @@
+"""Stopping reminder e-mails from the e-mail itself (/herinneringen/stoppen/<token>), without
+logging in: a page with a real button, and RFC 8058 one-click POSTs from mail providers."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from app.unsubscribe.routes import bp
+
+    app.register_blueprint(bp)
