@@ -29,6 +29,29 @@
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();
 
+/* Focus after an htmx swap (WCAG 2.4.3): when the swap removed the focused element, move the focus
+   to the news: the error summary, the status message, the heading, or the first new item. */
+(function () {
+  "use strict";
+  var lost = false;
+  function gone(el) { return !el || el === document.body || !document.body.contains(el); }
+  function first(root, selector) { return root.matches(selector) ? root : root.querySelector(selector); }
+  document.addEventListener("htmx:beforeSwap", function () {
+    lost = !gone(document.activeElement); /* only a focus the user had can be lost */
+  });
+  document.addEventListener("htmx:afterSettle", function (evt) {
+    if (!lost || !gone(document.activeElement)) { lost = false; return; }
+    lost = false;
+    /* innerHTML: the event comes from the target, the news is inside; outerHTML: from the news */
+    var root = evt.target;
+    var to = document.querySelector(".error-summary") ||
+      (root === document.body && document.querySelector("main [role=status]")) ||
+      first(root, "h1") || first(root, "li") || root;
+    if (!to.matches("a[href], button, input, select, textarea, [tabindex]")) to.setAttribute("tabindex", "-1");
+    to.focus();
+  });
+})();
+
 /* Session time limit (WCAG 2.2.1): warn before the idle logout and offer to stay logged in.
    Without JS the server still ends the session and shows a kind page on the next request. */
 (function () {

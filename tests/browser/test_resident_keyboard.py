@@ -1,0 +1,155 @@
+"""The resident side with the keyboard only, in real Chromium (WCAG 2.1.1, 2.4.1, 2.4.3, 2.4.7,
+2.4.11).
+
+Only page.keyboard drives the page: Tab, Shift+Tab, Enter, Space, arrow keys and typing into the
+field that Tab reached. The one exception is the native file dialog, which no test can drive: the
+file goes into the file input that has the keyboard focus.
+
+Every element that Tab reaches is checked on the way: it shows a focus indicator (an outline or a
+box shadow) and it lies inside the viewport, not covered by anything else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.services.demo import DEMO_RESIDENTS
+from tests import files
+from tests.browser.conftest import Visit
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded")]
+
+RED = DEMO_RESIDENTS[0].bsn  # Jan: documents to send
+ORANGE = DEMO_RESIDENTS[2].bsn  # Kees: organisations are busy
+# Enough presses to cross the longest resident page; more means focus is stuck somewhere.
+TAB_LIMIT = 80
+
+# The focused element: how its focus shows and whether it can be seen (not off screen, not covered).
+FOCUS_STATE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  // The visible part of its first box (a link may wrap), and what is on top at its middle.
+  const first = el.getClientRects()[0] || box;
+  const top = Math.max(first.top, 0), bottom = Math.min(first.bottom, innerHeight);
+  const left = Math.max(first.left, 0), right = Math.min(first.right, innerWidth);
+  const hit = bottom > top && right > left ?
+    document.elementFromPoint((left + right) / 2, (top + bottom) / 2) : null;
+  return {
+    name: el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      (el.getAttribute("href") ? "[href=" + el.getAttribute("href") + "]" : "") +
+      " " + (el.textContent || el.value || "").trim().slice(0, 40),
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+    shadow: style.boxShadow !== "none",
+    // Wholly inside; a field taller than a target (a textarea) may show only its first 44 px,
+    // where the caret is: Chromium scrolls the caret into view, not the whole field.
+    inside: box.top >= 0 && box.left >= 0 && box.right <= innerWidth &&
+      (box.bottom <= innerHeight || innerHeight - box.top >= 44),
+    uncovered: hit !== null && (el.contains(hit) ||
+      Array.from(el.labels || []).some((label) => label.contains(hit))),
+  };
+}"""
+
+
+def focus_problems(page: Page) -> list[str]:
+    """What is wrong with how the focused element shows (empty when it is fine)."""
+    state: dict[str, Any] | None = page.evaluate(FOCUS_STATE)
+    if state is None:
+        return ["focus is on the page itself"]
+    problems = []
+    if not (state["outline"] or state["shadow"]):
+        problems.append(f"{state['name']}: no visible focus indicator")
+    if not state["inside"]:
+        problems.append(f"{state['name']}: not inside the viewport after focus")
+    elif not state["uncovered"]:
+        problems.append(f"{state['name']}: covered by another element")
+    return problems
+
+
+def press_tab(page: Page, back: bool = False) -> None:
+    page.keyboard.press("Shift+Tab" if back else "Tab")
+    assert focus_problems(page) == []
+
+
+def tab_to(page: Page, selector: str, back: bool = False) -> None:
+    """Tab (or Shift+Tab) until the focused element matches `selector`, checking each stop."""
+    for _ in range(TAB_LIMIT):
+        press_tab(page, back)
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"could not reach {selector} with {'Shift+Tab' if back else 'Tab'}")
+
+
+def focused(page: Page, selector: str) -> bool:
+    return bool(page.evaluate("(s) => document.activeElement.matches(s)", selector))
+
+
+def in_main(page: Page) -> bool:
+    return bool(
+        page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
+    )
+
+
+def test_first_tab_is_the_skip_link_and_it_moves_focus_to_the_content(visit: Visit) -> None:
+    for path in ("/", "/documenten", "/afspraken", "/vragen", "/tijdlijn"):
+        page = visit(path, bsn=RED)
+        press_tab(page)
+        assert focused(page, "a.skip-link"), path
+        page.keyboard.press("Enter")
+        assert focused(page, "main#inhoud"), path
+        # The next Tab goes on from the content, not from the top of the page.
+        press_tab(page)
+        assert in_main(page), path
+        page.context.close()
+
+
+RESIDENT_PAGES = (
+    "/",
+    "/documenten",
+    "/afspraken",
+    "/afspraken/maken",
+    "/vragen",
+    "/vragen/stellen",
+)
+
+
+@pytest.mark.parametrize("path", [*RESIDENT_PAGES, "/tijdlijn"])
+def test_every_tab_stop_shows_its_focus(visit: Visit, path: str) -> None:
+    page = visit(path, bsn=RED)
+    seen = 0
+    problems: list[str] = []
+    for _ in range(TAB_LIMIT):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement === document.body"):
+            break  # past the last stop
+        problems += focus_problems(page)
+        seen += 1
+    assert seen > 5, f"{path}: only {seen} tab stops"
+    assert problems == []
+
+
+def test_upload_a_document_with_the_keyboard(
+    visit: Visit, live_server: str, tmp_path: Path
+) -> None:
+    page = visit("/documenten", bsn=RED)
+    tab_to(page, "ul.checklist a.button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/documenten/*/sturen")
+    tab_to(page, "input[type=file]#files")
+    pdf = tmp_path / "specificatie.pdf"
+    pdf.write_bytes(files.pdf())
+    page.locator(":focus").set_input_files(str(pdf))  # the native file dialog cannot be driven
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/documenten")
+    expect(page.locator("main .notice[role=status]")).to_be_visible()
+    assert "specificatie.pdf" in page.inner_text("ul.checklist")
+    # After the boosted page swap the focus is on the news, not lost on the page itself.
+    assert focused(page, "main .notice[role=status]")
+    press_tab(page)
+    assert in_main(page)
