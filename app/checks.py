@@ -63,6 +63,9 @@ def production_problems(config: dict[str, Any]) -> list[str]:
         problems.append("BSN_HASH_KEY is not set (it still has the demo value)")
     if config["BSN_ENCRYPTION_KEY"] == DEMO_ENCRYPTION_KEY:
         problems.append("BSN_ENCRYPTION_KEY is not set (it still has the demo value)")
+    # Links in e-mails and on paper point here; one-click unsubscribe (RFC 8058) needs https.
+    if not str(config["PORTAL_URL"]).startswith("https://"):
+        problems.append(f"PORTAL_URL must be an https:// address (not {config['PORTAL_URL']!r})")
     return problems + saml_problems(config)
 
 

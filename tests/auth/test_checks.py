@@ -24,6 +24,7 @@ def settings(tmp_path: Path) -> dict[str, object]:
         BSN_HASH_KEY="k" * 40,
         BSN_ENCRYPTION_KEY="eW91LXdpbGwtbmV2ZXItZ3Vlc3MtdGhpcy1rZXktMTI=",
         SAML_SP_ENTITY_ID="https://mijn.example.nl/saml/metadata",
+        PORTAL_URL="https://mijn.example.nl",
     )
     return config
 
@@ -52,6 +53,7 @@ def test_complete_settings_pass(settings: dict[str, object]) -> None:
         ({"SAML_MIN_LEVEL": "middel"}, "SAML_MIN_LEVEL must be one of basis, midden"),
         ({"SAML_CLOCK_SKEW": 900}, "SAML_CLOCK_SKEW must be a number of seconds"),
         ({"SAML_HTTP_TIMEOUT": 0}, "SAML_HTTP_TIMEOUT must be a number of seconds"),
+        ({"PORTAL_URL": "http://mijn.example.nl"}, "PORTAL_URL must be an https:// address"),
     ],
 )
 def test_each_wrong_setting_is_named(
