@@ -70,15 +70,27 @@
     }, left * 1000 + 1000);
   }
   function show() {
+    var back = document.activeElement; /* where the user was, to return to afterwards */
     box.textContent = "";
     box.appendChild(text.content.cloneNode(true));
     var form = box.querySelector("[data-session-extend]");
+    /* The warning takes the focus, so the button is one Tab away wherever the user was; the
+       text itself takes it, so a key pressed while typing does not press the button. */
+    var notice = box.firstElementChild;
+    notice.setAttribute("tabindex", "-1");
+    notice.focus();
     form.addEventListener("submit", function (e) {
       if (!window.fetch) return; /* old browser: the plain form post does it */
       e.preventDefault();
       fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
                            headers: { "HX-Request": "true" } })
-        .then(function (r) { if (r.ok) { schedule(parseInt(box.getAttribute("data-session-idle"), 10)); } else { form.submit(); } })
+        .then(function (r) {
+          if (!r.ok) { form.submit(); return; }
+          schedule(parseInt(box.getAttribute("data-session-idle"), 10)); /* removes the warning */
+          var main = document.getElementById("inhoud");
+          if (back && back !== document.body && document.body.contains(back)) { back.focus(); }
+          else if (main) { main.focus(); }
+        })
         .catch(function () { form.submit(); });
     });
   }

@@ -46,7 +46,8 @@
   });
   document.addEventListener("visibilitychange", function () {
     if (!poller) return;
-    if (document.hidden) { clearTimeout(poller.timer); return; }
+    clearTimeout(poller.timer);
+    if (document.hidden) return;
     poller.delay = poller.base;
     htmx.trigger(poller.link, "poll"); /* back in view: catch up at once */
   });

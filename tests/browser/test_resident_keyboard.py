@@ -11,6 +11,7 @@ box shadow) and it lies inside the viewport, not covered by anything else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from tests.browser.conftest import Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded")]
 
+Screenshot = Callable[[Page, str], None]
 RED = DEMO_RESIDENTS[0].bsn  # Jan: documents to send
 ORANGE = DEMO_RESIDENTS[2].bsn  # Kees: organisations are busy
 # Enough presses to cross the longest resident page; more means focus is stuck somewhere.
@@ -134,7 +136,7 @@ def test_every_tab_stop_shows_its_focus(visit: Visit, path: str) -> None:
 
 
 def test_upload_a_document_with_the_keyboard(
-    visit: Visit, live_server: str, tmp_path: Path
+    screenshot: Screenshot, visit: Visit, live_server: str, tmp_path: Path
 ) -> None:
     page = visit("/documenten", bsn=RED)
     tab_to(page, "ul.checklist a.button")
@@ -151,5 +153,101 @@ def test_upload_a_document_with_the_keyboard(
     assert "specificatie.pdf" in page.inner_text("ul.checklist")
     # After the boosted page swap the focus is on the news, not lost on the page itself.
     assert focused(page, "main .notice[role=status]")
+    screenshot(page, "sent-notice-focused")
     press_tab(page)
     assert in_main(page)
+
+
+def test_book_an_appointment_with_the_keyboard(visit: Visit, live_server: str) -> None:
+    page = visit("/afspraken", bsn=RED)
+    tab_to(page, "main a.button[href='/afspraken/maken']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/afspraken/maken")
+    tab_to(page, "input[name=slot]")
+    page.keyboard.press("ArrowDown")  # arrows move through the times and choose one
+    page.keyboard.press("ArrowDown")
+    chosen = page.evaluate("() => document.activeElement.closest('label').innerText")
+    assert page.evaluate("() => document.activeElement.checked")
+    press_tab(page)  # Tab leaves the group of times: to the first topic
+    assert focused(page, "input[name=topic]")
+    page.keyboard.press("Space")
+    press_tab(page)
+    assert focused(page, "#note")
+    page.keyboard.type("Ik neem mijn buurvrouw mee.")
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/afspraken")
+    expect(page.locator("main .notice[role=status]")).to_be_visible()
+    assert focused(page, "main .notice[role=status]")
+    when = chosen.splitlines()[0].split(" (")[0]
+    assert when in page.inner_text("main ul.todo")
+    assert "Ik neem mijn buurvrouw mee." in page.inner_text("main ul.todo")
+
+
+def test_ask_a_question_with_the_keyboard(visit: Visit, live_server: str) -> None:
+    page = visit("/vragen", bsn=RED)
+    tab_to(page, "main a.button[href='/vragen/stellen']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/vragen/stellen")
+    # Sent empty: the focus goes to the error summary, whose link leads to the field.
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert focused(page, ".error-summary")
+    press_tab(page)
+    assert focused(page, ".error-summary a[href='#organisation']")
+    page.keyboard.press("Enter")
+    assert focused(page, "#organisation")
+    page.keyboard.press("ArrowDown")  # the first organisation
+    assert page.evaluate("() => document.activeElement.value") != "0"
+    tab_to(page, "#text")
+    question = "Wanneer krijg ik bericht over mijn aanvraag?"
+    page.keyboard.type(question)
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/vragen/*")
+    expect(page.locator("main .notice[role=status]")).to_be_visible()
+    assert focused(page, "main .notice[role=status]")
+    assert question in page.inner_text("main ol.todo")
+
+
+def test_show_more_in_the_timeline_moves_focus_to_the_new_items(visit: Visit) -> None:
+    page = visit("/tijdlijn", bsn=DEMO_RESIDENTS[4].bsn)  # 200+ events: several pages
+    before = page.locator("ol.events > li").count()
+    tab_to(page, ".more a")
+    page.keyboard.press("Enter")
+    expect(page.locator("ol.events > li")).not_to_have_count(before)
+    # The link is gone; the focus is on the first new item, the next Tab goes on from there.
+    new_item = page.locator("ol.events").nth(1).locator("> li").first
+    expect(new_item).to_be_focused()
+    tab_to(page, ".more a")
+
+
+def test_stay_logged_in_with_the_keyboard(
+    visit: Visit, live_server: str, screenshot: Screenshot
+) -> None:
+    page = visit("/documenten", bsn=RED)
+    page.clock.install()  # fake timers; the page's own time flows on as usual
+    page.reload()
+    tab_to(page, "ul.checklist a.button")
+    # Jump to two minutes before the idle logout; the server's clock has not moved.
+    idle = int(page.get_attribute("[data-session-left]", "data-session-idle") or 0)
+    warn = int(page.get_attribute("[data-session-left]", "data-session-warn") or 0)
+    page.clock.run_for((idle - warn + 1) * 1000)
+    warning = page.locator(".session-warning .notice")
+    expect(warning).to_be_visible()
+    expect(warning).to_be_focused()
+    press_tab(page)
+    assert focused(page, ".session-warning button[type=submit]")
+    screenshot(page, "stay-logged-in-focused")
+    with page.expect_response(f"{live_server}/sessie/verlengen") as extended:
+        page.keyboard.press("Enter")
+    assert extended.value.status == 204
+    expect(warning).to_have_count(0)
+    # Back where the user was, and the warning comes again only after a new idle period.
+    expect(page.locator("ul.checklist a.button").first).to_be_focused()
+    assert page.url == f"{live_server}/documenten"
+    page.clock.run_for((idle - warn - 1) * 1000)
+    expect(warning).to_have_count(0)
+    page.clock.run_for(2000)
+    expect(warning).to_be_focused()
