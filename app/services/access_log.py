@@ -195,7 +195,16 @@ def entries_for_dossier(dossier: Dossier, limit: int = 20) -> list[Entry]:
     ]
 
 
-CSV_HEADER = ["when_utc", "staff_id", "staff", "organisation", "dossier_id", "action", "why"]
+CSV_HEADER = [
+    "when_utc",
+    "staff_id",
+    "staff",
+    "organisation",
+    "dossier_id",
+    "action",
+    "why",
+    "detail",
+]
 
 
 def export_rows(organisation_ids: Iterable[int]) -> Iterator[list[str]]:
@@ -216,6 +225,8 @@ def export_rows(organisation_ids: Iterable[int]) -> Iterator[list[str]]:
             str(r.dossier_id or ""),
             r.action,
             r.why,
+            # What was seen or done (filters of a list view, a document name): staff typed parts.
+            _safe_cell(r.detail or ""),
         ]
 
 

@@ -107,3 +107,6 @@ def test_the_admin_export_includes_list_views(app: Flask, client: FlaskClient) -
     assert [(r[2], r[3], r[4], r[6]) for r in views] == [
         ("P. Jansen", "Gemeente Rijnstad", "", "casework")
     ]
+    # The auditor sees what the list showed, not only that it was looked at.
+    assert rows[0][7] == "detail"
+    assert 'search="de Vries"' in views[0][7]
