@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from app import assets, cli, errors, security, selfservice
 from app.config import ROOT, Config, config_from_env
-from app.extensions import babel, compress, csrf, db, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, init_limiter, login_manager, migrate
 from app.extensions import htmx as htmx_ext
 from app.services import sessions
 
@@ -38,6 +38,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
         compress.init_app(app)
     login_manager.init_app(app)
     _init_login(app)
+    init_limiter(app)
 
     app.jinja_env.globals["current_lang"] = lambda: str(get_locale() or "nl")
     app.jinja_env.globals["session_seconds_left"] = sessions.seconds_left

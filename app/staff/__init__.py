@@ -6,21 +6,10 @@ from datetime import datetime
 
 from flask import Blueprint, Flask, flash, redirect, request, url_for
 from flask_babel import gettext
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 bp = Blueprint("staff", __name__, url_prefix="/medewerker")
-
-# Slows down floods of login attempts per address. Redis in production; when Redis is down the
-# limiter counts in memory (the lockout in the database is the real protection).
-limiter = Limiter(
-    key_func=get_remote_address,
-    swallow_errors=True,
-    in_memory_fallback_enabled=True,
-    headers_enabled=False,
-)
 
 
 def register(app: Flask) -> None:
@@ -34,20 +23,9 @@ def register(app: Flask) -> None:
         reminder_routes,
         slot_routes,
     )
-
-    # Rate-limit settings, unless the configuration sets them (it may, per environment).
-    app.config.setdefault(
-        "RATELIMIT_STORAGE_URI", "memory://" if app.testing else app.config["REDIS_URL"]
-    )
     from app.staff.optional import has_appointments, has_questions
 
-    if str(app.config["RATELIMIT_STORAGE_URI"]).startswith("redis"):
-        # A Redis that hangs must not hang the login: give up fast and count in memory.
-        app.config.setdefault(
-            "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-        )
     app.config.setdefault("STAFF_LOGIN_RATE_LIMIT", "10 per minute")
-    limiter.init_app(app)
     app.register_blueprint(bp)
     app.jinja_env.globals["has_appointments"] = has_appointments
     app.jinja_env.globals["has_questions"] = has_questions

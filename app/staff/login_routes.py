@@ -8,9 +8,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.digid.relay import safe_local_path
+from app.extensions import limiter
 from app.services import staff_auth
 from app.services.accounts import end_session
-from app.staff import bp, limiter
+from app.staff import bp
 from app.staff.forms import EnrolForm, LoginForm
 
 

@@ -12,10 +12,9 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.extensions import csrf, db
+from app.extensions import csrf, db, limiter
 from app.services.notifications.preferences import email_reminders_on, stop_email_reminders
 from app.services.notifications.unsubscribe import STOP_PATH, resident_for_stop_token
-from app.staff import limiter
 
 bp = Blueprint("unsubscribe", __name__)
 

@@ -41,7 +41,7 @@ ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits(app: Flask) -> Iterator[None]:
-    from app.staff import limiter
+    from app.extensions import limiter
 
     limiter.reset()
     yield

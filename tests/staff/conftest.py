@@ -37,7 +37,7 @@ JAN, FATIMA, KEES, SANNE, MOHAMED = (r.bsn for r in DEMO_RESIDENTS)
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits(app: Flask) -> Iterator[None]:
-    from app.staff import limiter
+    from app.extensions import limiter
 
     limiter.reset()
     yield

@@ -115,7 +115,7 @@ def test_login_works_with_redis_down(app_overrides: dict[str, object]) -> None:
     """Production uses Redis for the rate limit; with Redis gone the login still answers."""
     from app import create_app
     from app.config import TestConfig
-    from app.staff import limiter
+    from app.extensions import limiter
 
     # One limiter object serves the app; keep the test app's state and put it back afterwards.
     saved = dict(limiter.__dict__)
@@ -140,7 +140,7 @@ def test_login_works_with_a_redis_that_hangs(app_overrides: dict[str, object]) -
 
     from app import create_app
     from app.config import TestConfig
-    from app.staff import limiter
+    from app.extensions import limiter
 
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
