@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from accessibility.audit import NARROW_WIDTH, audit, horizontal_overflow
 from app.extensions import db
-from app.services.demo_staff import DEMO_PASSWORD, DEMO_TOTP
+from app.services.demo_staff import DEMO_PASSWORD, DEMO_TOTP, TWO_ORGANISATIONS
 from app.services.storage import LocalStorage
 from tests.browser.conftest import DESKTOP_WIDTH, TIMEOUT_MS, Visit
 from tests.staff.conftest import (
@@ -97,6 +97,9 @@ def staff_paths(storage: LocalStorage) -> dict[str, tuple[str, str | None]]:
         "slots": ("/medewerker/afspraaktijden", JANSEN),
         "book-for": (f"{base}/namens/afspraak", JANSEN),
         "ask-for": (f"{base}/namens/vraag", JANSEN),
+        # Staff in two organisations get the switcher in the header, and its own page.
+        "caseload-two-orgs": ("/medewerker", TWO_ORGANISATIONS[1]),
+        "switch-organisation": ("/medewerker/organisatie", TWO_ORGANISATIONS[1]),
         "admin": ("/beheer", VISSER),
         "admin-staff": (f"/beheer/medewerker/{staff(JANSEN).id}", VISSER),
     }
