@@ -128,6 +128,7 @@ def test_production_has_no_test_idp_and_uses_the_metadata_file(
         SQLALCHEMY_DATABASE_URI=database_url,
         SAML_SP_BASE_URL=app.config["SAML_SP_BASE_URL"],
         SAML_SP_ENTITY_ID="https://mijn.example.nl/saml/metadata",
+        PORTAL_URL="https://mijn.example.nl",
         SAML_SP_KEY_FILE=app_overrides["SAML_SP_KEY_FILE"],
         SAML_SP_CERT_FILE=app_overrides["SAML_SP_CERT_FILE"],
         SAML_IDP_METADATA_FILE=str(metadata),

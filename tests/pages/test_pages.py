@@ -116,6 +116,7 @@ def _production_settings(tmp_path: Path) -> dict[str, object]:
         "BSN_HASH_KEY": "k" * 32,
         "BSN_ENCRYPTION_KEY": "eW91LXdpbGwtbmV2ZXItZ3Vlc3MtdGhpcy1rZXktMTI=",
         "SAML_SP_ENTITY_ID": "https://portaal.example.nl/saml/metadata",
+        "PORTAL_URL": "https://portaal.example.nl",
         **files,
     }
 
