@@ -27,6 +27,8 @@ from app.services.storage import LocalStorage
 from app.services.timeline import Actor
 from app.services.uploads import check_file
 from tests import files
+from tests.digid import login_as
+from tests.html import check_page, text_of
 
 JANSEN = "p.jansen@gemeente-rijnstad.example.nl"  # gemeente, medewerker
 VISSER = "l.visser@gemeente-rijnstad.example.nl"  # gemeente, beheerder
@@ -164,3 +166,14 @@ def reminder(
     )
     db.session.commit()
     return notification_id
+
+
+def who_looked(app: Flask, bsn: str) -> str:
+    """The resident's 'who looked at my data' section as text, seen by the resident (needs the
+    live_server fixture for the DigiD login)."""
+    resident = app.test_client()
+    login_as(resident, bsn)
+    soup = check_page(resident.get("/account").data)
+    section = soup.select_one("section[aria-labelledby=bekeken]")
+    assert section is not None
+    return text_of(section)
