@@ -196,7 +196,15 @@ def print_summary(dossier_id: int) -> Response:
         summary = summary_for(Viewer.for_staff(current_user), sd.dossier.resident, clock.today())
     except (SummaryForbidden, LookupError):
         abort(404)
-    html = render_template("staff/print.html", sd=sd, summary=summary, light_words=light_words)
+    html = render_template(
+        "summary/print.html",
+        summary=summary,
+        light_words=light_words,
+        layout="staff/base.html",
+        pdf_url=url_for("staff.summary_pdf", dossier_id=sd.dossier.id),
+        back_url=url_for("staff.dossier", dossier_id=sd.dossier.id),
+        back_label=gettext("Back to the dossier"),
+    )
     return _private(make_response(html))
 
 

@@ -7,6 +7,7 @@ assisted mode) will call the same services with Viewer.for_staff(staff) and the 
 from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -34,7 +35,14 @@ def print_view() -> Response:
     except (SummaryForbidden, LookupError):
         abort(404)
     html = render_template(
-        "summary/print.html", summary=summary, light_words=light_words, pdf=False
+        "summary/print.html",
+        summary=summary,
+        light_words=light_words,
+        pdf=False,
+        layout="base.html",
+        pdf_url=url_for("summary.pdf"),
+        back_url=url_for("overview.index"),
+        back_label=gettext("Back to your overview"),
     )
     return _private(make_response(html))
 
