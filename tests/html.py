@@ -5,6 +5,9 @@ every form has method and action, every input has a label, errors tied to fields
 from __future__ import annotations
 
 from bs4 import BeautifulSoup, Tag
+from flask import Flask
+
+from tests.i18n import nl
 
 
 def check_page(html: str | bytes, *, partial: bool = False) -> BeautifulSoup:
@@ -46,3 +49,19 @@ def check_page(html: str | bytes, *, partial: bool = False) -> BeautifulSoup:
 
 def text_of(soup: BeautifulSoup | Tag) -> str:
     return " ".join(soup.get_text(" ").split())
+
+
+def check_form_page(app: Flask, html: bytes, *, error: bool) -> BeautifulSoup:
+    """check_page, plus the GOV.UK error rules: 'Error: ' before the title exactly when there
+    are errors, a summary linking to each field, each message with its hidden prefix."""
+    soup = BeautifulSoup(html, "html.parser")
+    prefix = nl(app, "Error") + ": "
+    title = soup.title.get_text() if soup.title else ""
+    assert title.startswith(prefix) == error, title
+    if error:
+        soup.title.string = title[len(prefix) :]  # type: ignore[union-attr]
+        links = soup.select(".error-summary a")
+        assert links and all(soup.select_one(a["href"]) for a in links)
+        for msg in soup.select(".error-message"):
+            assert msg.select_one(".visually-hidden")
+    return check_page(str(soup))

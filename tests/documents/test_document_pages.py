@@ -19,26 +19,10 @@ from app.services.documents import checklist
 from app.services.storage import LocalStorage
 from tests import files
 from tests.digid import login_as
-from tests.html import check_page, text_of
+from tests.html import check_form_page, check_page, text_of
 from tests.i18n import nl
 
 RED, OVERDUE, ORANGE, GREEN, LONG = (r.bsn for r in DEMO_RESIDENTS)
-
-
-def check_form_page(app: Flask, html: bytes, *, error: bool) -> BeautifulSoup:
-    """check_page, plus the GOV.UK error rules: 'Error: ' before the title, a summary linking to
-    each field, each message tied to its field."""
-    soup = BeautifulSoup(html, "html.parser")
-    prefix = nl(app, "Error") + ": "
-    title = soup.title.get_text() if soup.title else ""
-    assert title.startswith(prefix) == error, title
-    if error:
-        soup.title.string = title[len(prefix) :]  # type: ignore[union-attr]
-        links = soup.select(".error-summary a")
-        assert links and all(soup.select_one(a["href"]) for a in links)
-        for msg in soup.select(".error-message"):
-            assert msg.select_one(".visually-hidden")
-    return check_page(str(soup))
 
 
 def first_needed_task_id(bsn: str) -> int:

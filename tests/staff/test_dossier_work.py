@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -17,7 +16,7 @@ from app.extensions import db
 from app.models import AccessLog, Document, DocumentStatus, Task, TimelineEvent
 from app.services.storage import LocalStorage
 from app.services.timeline import actor_text, event_text
-from tests.html import check_page, text_of
+from tests.html import check_form_page, check_page, text_of
 from tests.i18n import nl
 from tests.staff.conftest import (
     BAKKER,
@@ -33,20 +32,6 @@ from tests.staff.conftest import (
 )
 
 pytestmark = pytest.mark.usefixtures("seeded")
-
-
-def check_form_page(app: Flask, html: bytes, *, error: bool) -> BeautifulSoup:
-    soup = BeautifulSoup(html, "html.parser")
-    prefix = nl(app, "Error") + ": "
-    title = soup.title.get_text() if soup.title else ""
-    assert title.startswith(prefix) == error, title
-    if error:
-        soup.title.string = title[len(prefix) :]  # type: ignore[union-attr]
-        links = soup.select(".error-summary a")
-        assert links and all(soup.select_one(a["href"]) for a in links)
-        for msg in soup.select(".error-message"):
-            assert msg.select_one(".visually-hidden")
-    return check_page(str(soup))
 
 
 def latest_event(dossier_id: int) -> TimelineEvent:
