@@ -85,6 +85,12 @@ def enrol() -> Response | str:
 
 @bp.post("/uitloggen")
 def logout() -> Response:
+    member = current_user._get_current_object() if current_user.is_authenticated else None
+    if member is not None and getattr(member, "is_staff", False):
+        # The session lives in a signed cookie: without a new token a copy of it (a shared desk
+        # computer, a proxy log) would still work after logout. Like residents' logout, this
+        # ends the member's sessions on other devices too.
+        staff_auth.end_all_staff_sessions(member)
     end_session()
     flash(gettext("You are logged out."))
     return redirect(url_for("staff.login"), 303)

@@ -263,3 +263,16 @@ def test_logout(client: FlaskClient) -> None:
     token = csrf(client, "/medewerker")
     assert client.post("/medewerker/uitloggen", data={"csrf_token": token}).status_code == 303
     assert client.get("/medewerker").status_code == 302
+
+
+def test_a_copied_session_cookie_stops_working_at_logout(app: Flask, client: FlaskClient) -> None:
+    login_staff(client, JANSEN)
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = client.get_cookie(name)
+    assert cookie is not None
+    copy = app.test_client()
+    copy.set_cookie(name, cookie.value)
+    assert copy.get("/medewerker").status_code == 200
+    token = csrf(client, "/medewerker")
+    assert client.post("/medewerker/uitloggen", data={"csrf_token": token}).status_code == 303
+    assert copy.get("/medewerker").status_code == 302
