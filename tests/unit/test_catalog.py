@@ -75,3 +75,16 @@ def test_translations_keep_their_placeholders(catalogs: tuple[Catalog, Catalog])
             if found - wanted or (not isinstance(message.id, tuple) and found != wanted):
                 wrong.append((key(message), string))
     assert not wrong, wrong[:20]
+
+
+def test_dutch_plurals_differ_where_english_ones_do(catalogs: tuple[Catalog, Catalog]) -> None:
+    # "4 dossier" or "2 punt open" reads as a mistake; ngettext needs two real forms.
+    _code, nl = catalogs
+    same = [
+        message.id[0]
+        for message in nl
+        if isinstance(message.id, tuple)
+        and message.id[0] != message.id[1]
+        and len(set(message.string)) == 1
+    ]
+    assert not same, same
