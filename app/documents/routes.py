@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
@@ -18,7 +18,7 @@ from app.services.documents import (
     send_other_document,
     submit_documents,
 )
-from app.services.storage import get_storage
+from app.services.storage import download_response, get_storage
 from app.services.timeline import Actor
 from app.services.uploads import check_files
 
@@ -109,13 +109,4 @@ def download(document_id: int) -> Response:
     doc = dossier_document(current_dossier(), document_id)
     if doc is None:
         abort(404)
-    response = send_file(
-        get_storage().open(doc.storage_key),
-        mimetype=doc.content_type,
-        as_attachment=True,
-        download_name=doc.filename,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(doc.storage_key, doc.content_type, doc.filename)

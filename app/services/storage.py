@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from flask import current_app
+from flask import Response, current_app, send_file
 
 CHUNK = 64 * 1024
 
@@ -83,3 +83,17 @@ BACKENDS = {"local": lambda config: LocalStorage(config["UPLOAD_DIR"])}
 def get_storage() -> Storage:
     config = current_app.config
     return BACKENDS[config.get("UPLOAD_STORAGE", "local")](config)
+
+
+def download_response(storage_key: str, content_type: str, filename: str) -> Response:
+    """A stored file as a download: never cached, never sniffed into something that runs."""
+    response = send_file(
+        get_storage().open(storage_key),
+        mimetype=content_type,
+        as_attachment=True,
+        download_name=filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -4,7 +4,7 @@ dossier_for_staff (404 without a right) and writes an access-log row."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -17,7 +17,7 @@ from app.services import staff_reminders, staff_work
 from app.services.access_log import StaffDossier, dossier_for_staff, staff_org_ids
 from app.services.documents import DocumentError, checklist
 from app.services.overview import build_overview, light_sentence, light_words
-from app.services.storage import get_storage
+from app.services.storage import download_response
 from app.staff import bp
 from app.staff.forms import ContactForm, ReviewForm, TaskForm
 from app.staff.optional import appointment_list, open_questions
@@ -106,16 +106,7 @@ def download(dossier_id: int, document_id: int) -> Response:
     if doc is None:
         abort(404)
     staff_work.log_read(sd, current_user, "download_document", "casework", f"document {doc.id}")
-    response = send_file(
-        get_storage().open(doc.storage_key),
-        mimetype=doc.content_type,
-        as_attachment=True,
-        download_name=doc.filename,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(doc.storage_key, doc.content_type, doc.filename)
 
 
 @bp.route("/dossier/<int:dossier_id>/item-toevoegen", methods=["GET", "POST"])
