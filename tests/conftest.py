@@ -112,16 +112,60 @@ def app(app_overrides: dict[str, object]) -> Iterator[Flask]:
         db.drop_all()
 
 
+class InFlight:
+    """WSGI wrapper that counts the requests the loopback server is still handling.
+
+    A browser test can end while its page still has a request in flight (a poll, a prefetch).
+    Cleaning the tables under that request made PostgreSQL pick a deadlock victim: TRUNCATE waits
+    for the request's locks and the request for TRUNCATE's. Cleaning waits for the server to be
+    idle first; that is a synchronisation, not a timing assumption."""
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+        self.busy = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ: Any, start_response: Any) -> list[bytes]:
+        with self.changed:
+            self.busy += 1
+        try:
+            result = self.wsgi_app(environ, start_response)
+            try:
+                return list(result)  # the whole body, so the request is truly over on return
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+        finally:
+            with self.changed:
+                self.busy -= 1
+                self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float = 60.0) -> None:
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.busy == 0, timeout):
+                raise RuntimeError(f"the loopback server still handles {self.busy} request(s)")
+
+
+_SERVERS: list[InFlight] = []
+
+
 def _truncate_all() -> None:
+    for server in _SERVERS:
+        server.wait_until_idle()
     db.session.rollback()
     tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
-    db.session.commit()
+    try:
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                db.session.execute(table.delete())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()  # so one failed clean-up does not fail the next test as well
+        raise
 
 
 @pytest.fixture(autouse=True)
@@ -150,8 +194,11 @@ def client(app: Flask, base_url: str):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def live_server(app: Flask, server_port: int, base_url: str) -> Iterator[str]:
     """The same app on a real loopback port, threaded (the SP calls the test IdP over HTTP)."""
-    server = make_server("127.0.0.1", server_port, app, threaded=True)
+    counted = InFlight(app)
+    _SERVERS.append(counted)
+    server = make_server("127.0.0.1", server_port, counted, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield base_url
     server.shutdown()
+    _SERVERS.remove(counted)
