@@ -1,0 +1,257 @@
+"""Every resident page beyond the overview, in real Chromium, and every form's error state.
+
+Each page: no axe-core WCAG 2.2 A/AA violations at 1024 px and 320 px, no horizontal scroll at
+320 px, nor at 200% text (320, 640 and 1024 px wide). The pages that need an id (a task to send a
+document for, an appointment to move, a question) are found by following the links a resident
+sees, so the test walks the site as a person would.
+
+Error states: each form is sent empty (or wrong) with JavaScript off, the plain HTML path; the
+page that comes back must show the error summary and be as accessible as the page itself.
+
+Last, a guard: every GET page of the app is audited here, in test_accessibility.py or in
+test_staff_accessibility.py, or it is listed below with the reason it is not a page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page
+
+from accessibility.audit import (
+    NARROW_WIDTH,
+    audit,
+    horizontal_overflow,
+    overflowing_elements,
+    set_text_size,
+)
+from app.extensions import db
+from app.models.notification import Channel
+from app.services import staff_auth
+from app.services.accounts import resident_for_bsn
+from app.services.demo import DEMO_RESIDENTS
+from app.services.notifications.unsubscribe import make_token
+from app.services.storage import LocalStorage
+from tests.browser.conftest import DESKTOP_WIDTH, TIMEOUT_MS, Visit
+from tests.staff.conftest import VISSER, staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded")]
+
+Screenshot = Callable[[Page, str], None]
+
+RED = DEMO_RESIDENTS[0].bsn  # Jan: documents to send
+MOHAMED = DEMO_RESIDENTS[4].bsn  # a booked appointment
+TEXT_200_WIDTHS = (NARROW_WIDTH, 2 * NARROW_WIDTH, DESKTOP_WIDTH)
+
+# Routes that answer GET but are not pages a person reads, and why.
+NOT_PAGES = {
+    "admin.export": "CSV file",
+    "appointments.calendar_file": "iCalendar file",
+    "auth.acs": "SAML endpoint: redirects on",
+    "auth.login_digid": "redirects to DigiD",
+    "auth.metadata": "SAML metadata (XML)",
+    "auth.slo_redirect": "SAML logout: redirects on",
+    "documents.download": "the resident's own file",
+    "receipts.spryng": "SMS gateway delivery receipts",
+    "staff.download": "the resident's file, for staff",
+    "staff.summary_pdf": "PDF (tested in tests/summary)",
+    "summary.pdf": "PDF (tested in tests/summary)",
+    "testidp.metadata": "SAML metadata (XML)",
+    "testidp.slo": "SAML logout: redirects on",
+    "static": "CSS, JS, fonts",
+}
+
+
+def links(page: Page, pattern: str) -> list[str]:
+    hrefs: list[str] = page.eval_on_selector_all("main a[href]", "as => as.map(a => a.pathname)")
+    return [h for h in hrefs if re.fullmatch(pattern, h)]
+
+
+def first_link(visit: Visit, bsn: str, path: str, pattern: str) -> str:
+    page = visit(path, bsn=bsn)
+    found = links(page, pattern)
+    page.context.close()
+    assert found, f"no link like {pattern} on {path} for {bsn}"
+    return found[0]
+
+
+def resident_pages(visit: Visit) -> dict[str, tuple[str, str | None]]:
+    """name -> (path, BSN of the resident logged in, or None)."""
+    upload = first_link(visit, RED, "/documenten", r"/documenten/\d+/sturen")
+    move = first_link(visit, MOHAMED, "/afspraken", r"/afspraken/\d+/verzetten")
+    cancel = first_link(visit, MOHAMED, "/afspraken", r"/afspraken/\d+/afzeggen")
+    thread = first_link(visit, RED, "/vragen", r"/vragen/\d+")
+    resident = resident_for_bsn(RED)
+    assert resident is not None
+    stop = make_token(resident.id, Channel.EMAIL)
+    return {
+        "documents": ("/documenten", RED),
+        "upload": (upload, RED),
+        "send-other": ("/documenten/iets-anders-sturen", RED),
+        "appointments": ("/afspraken", MOHAMED),
+        "book": ("/afspraken/maken", MOHAMED),
+        "reschedule": (move, MOHAMED),
+        "cancel": (cancel, MOHAMED),
+        "questions": ("/vragen", RED),
+        "ask": ("/vragen/stellen", RED),
+        "thread": (thread, RED),
+        "timeline": ("/tijdlijn", RED),
+        "account": ("/account", RED),
+        "print": ("/overzicht/print", RED),
+        "pdf-waiting": ("/overzicht/pdf-wordt-gemaakt", RED),
+        "session-expired": ("/sessie-verlopen", None),
+        "stop-emails": (f"/herinneringen/stoppen/{stop}", None),
+        "stopped": ("/herinneringen/gestopt", None),
+    }
+
+
+def check(page: Page, name: str, screenshot: Screenshot) -> list[str]:
+    """axe at the page's width, and reflow at this width with 100% and 200% text."""
+    width = page.viewport_size["width"] if page.viewport_size else DESKTOP_WIDTH
+    problems = [f"{name} at {width}px: {v}" for v in audit(page)]
+    screenshot(page, f"{name}-{width}px")
+    if horizontal_overflow(page):
+        problems.append(f"{name} at {width}px: scrolls sideways: {overflowing_elements(page)}")
+    set_text_size(page, 200)
+    if horizontal_overflow(page):
+        problems.append(f"{name} at {width}px, 200% text: {overflowing_elements(page)}")
+    return problems
+
+
+def test_every_resident_page_passes_axe_and_reflows(visit: Visit, screenshot: Screenshot) -> None:
+    problems: list[str] = []
+    for name, (path, bsn) in resident_pages(visit).items():
+        for width in TEXT_200_WIDTHS:
+            page = visit(path, width=width, bsn=bsn)
+            assert page.locator("h1").count() == 1, f"{name}: not one h1"
+            problems += check(page, name, screenshot)
+            page.context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_test_idp_page_passes_axe(visit: Visit, live_server: str) -> None:
+    """The page a resident meets between the portal and DigiD, in the demo and the tests."""
+    problems: list[str] = []
+    for width in (DESKTOP_WIDTH, NARROW_WIDTH):
+        page = visit("/inloggen", width=width)
+        page.click("#digid-login")
+        page.wait_for_url(f"{live_server}/test-idp/sso*")
+        problems += [f"test IdP at {width}px: {v}" for v in audit(page)]
+        if horizontal_overflow(page):
+            problems.append(f"test IdP at {width}px: {overflowing_elements(page)}")
+        page.context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_bad_stop_link_gets_an_accessible_page(visit: Visit) -> None:
+    page = visit("/herinneringen/stoppen/niet-geldig", status=404)
+    assert audit(page) == []
+    assert "link" in page.locator("h1").inner_text().lower()
+
+
+# name -> (a page name from resident_pages or a path, the resident)
+FORMS = {
+    "upload": ("upload", RED),
+    "send-other": ("send-other", RED),
+    "book": ("book", MOHAMED),
+    "reschedule": ("reschedule", MOHAMED),
+    "ask": ("ask", RED),
+    "reply": ("thread", RED),
+    "account": ("account", RED),
+}
+# Without JavaScript the browser sends the form itself and the server answers with a whole page.
+# axe needs JavaScript, so the page keeps it, but the submit event is stopped before htmx sees it:
+# the browser then sends the form natively, exactly as it does with JavaScript off.
+PLAIN_SUBMIT = "document.addEventListener('submit', (e) => e.stopPropagation(), true)"
+CLEAR_FIELDS = """(form) => {
+  for (const el of form.querySelectorAll("textarea, input:not([type=hidden])")) {
+    if (el.type === "radio" || el.type === "checkbox") el.checked = false;
+    else if (el.type !== "submit") el.value = "";
+  }
+}"""
+
+
+@pytest.mark.parametrize("plain", [True, False], ids=["no-js", "htmx"])
+def test_every_form_sent_empty_shows_accessible_errors(
+    visit: Visit, screenshot: Screenshot, plain: bool
+) -> None:
+    pages = resident_pages(visit)
+    problems: list[str] = []
+    for name, (where, bsn) in FORMS.items():
+        page = visit(pages[where][0], width=NARROW_WIDTH, bsn=bsn)
+        form = (
+            page.locator("main form[method=post]")
+            .filter(has=page.locator("textarea, input:not([type=hidden])"))
+            .first
+        )
+        form.evaluate(CLEAR_FIELDS)
+        if plain:
+            page.evaluate(PLAIN_SUBMIT)
+            with page.expect_navigation():
+                form.locator("button[type=submit]").last.click()
+        else:
+            form.locator("button[type=submit]").last.click()
+        summary = page.locator(".error-summary")
+        try:
+            summary.wait_for()
+        except Exception:
+            problems.append(f"{name}: no error summary after an empty send")
+            page.context.close()
+            continue
+        # Every message in the summary links to a field on the page.
+        for link in summary.locator("a").all():
+            target = (link.get_attribute("href") or "").lstrip("#")
+            if not target or page.locator(f"[id='{target}']").count() != 1:
+                problems.append(f"{name}: summary link #{target} goes nowhere")
+        problems += check(page, f"{name}-errors-{'nojs' if plain else 'htmx'}", screenshot)
+        page.context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_staff_app_set_up_page_passes_axe(
+    browser: Browser, live_server: str, screenshot: Screenshot
+) -> None:
+    """After a reset, staff set up their authenticator app: a page outside the staff tests."""
+    member = staff(VISSER)
+    password = staff_auth.reset_login(member)
+    db.session.commit()
+    problems: list[str] = []
+    for width in (DESKTOP_WIDTH, NARROW_WIDTH):
+        context = browser.new_context(viewport={"width": width, "height": 800}, locale="nl-NL")
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        page.goto(f"{live_server}/medewerker/inloggen")
+        page.fill("#email", VISSER)
+        page.fill("#password", password)
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{live_server}/medewerker/inloggen/app-instellen")
+        problems += check(page, "staff-app-set-up", screenshot)
+        context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_page_is_audited_somewhere(
+    app: Flask, visit: Visit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.browser.test_accessibility import PUBLIC_PAGES
+    from tests.browser.test_staff_accessibility import staff_paths
+
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path))
+    adapter = app.url_map.bind("localhost")
+    paths = [path for path, _status in PUBLIC_PAGES.values() if "bestaat-niet" not in path]
+    paths += [path for path, _who in resident_pages(visit).values()]
+    paths += [path for path, _who in staff_paths(LocalStorage(tmp_path)).values()]
+    audited = {adapter.match(path.split("?")[0], method="GET")[0] for path in paths}
+    # The overview (test_accessibility.py), the test IdP and the app set-up page (above).
+    audited |= {"overview.index", "testidp.sso", "staff.enrol"}
+    pages = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or set()) and rule.endpoint not in NOT_PAGES
+    }
+    assert sorted(pages - audited) == [], "pages nobody audits: add them to a test or NOT_PAGES"
+    assert sorted(audited - pages) == []
