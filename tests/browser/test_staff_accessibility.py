@@ -26,6 +26,7 @@ from app.services import documents
 from app.services.demo_staff import DEMO_PASSWORD, DEMO_TOTP, TWO_ORGANISATIONS
 from app.services.storage import LocalStorage
 from tests.browser.conftest import DESKTOP_WIDTH, TIMEOUT_MS, Visit
+from tests.browser.test_resident_keyboard import TAB_LIMIT, focus_problems, tab_to
 from tests.staff.conftest import (
     BAKKER,
     JAN,
@@ -160,15 +161,6 @@ def test_form_errors_have_no_axe_violations(app: Flask, staff_page: StaffPage) -
     assert audit(page) == []
 
 
-def tab_to(page: Page, selector: str, limit: int = 80) -> None:
-    """Press Tab until the focused element matches `selector` (keyboard only, no clicks)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"could not reach {selector} with Tab")
-
-
 def test_caseload_with_the_keyboard_only(staff_page: StaffPage, live_server: str) -> None:
     page = staff_page("/medewerker")
     tab_to(page, "#zoek")
@@ -212,3 +204,41 @@ def test_account_page_with_consent_and_access_log_has_no_axe_violations(
         assert page.locator("#organisaties").count() == 1
         assert audit(page) == [], width
         assert horizontal_overflow(page) == 0, width
+
+
+def test_switch_organisation_with_the_keyboard_only(
+    staff_page: StaffPage, live_server: str
+) -> None:
+    """The header switcher: Tab to the list, pick with the arrow keys, Tab to the button, Enter."""
+    page = staff_page("/medewerker", TWO_ORGANISATIONS[1])
+    before = page.locator("#werkt-voor option:checked").inner_text()
+    tab_to(page, "#werkt-voor")
+    page.keyboard.press(
+        "ArrowDown"
+        if page.evaluate("() => document.activeElement.selectedIndex === 0")
+        else "ArrowUp"
+    )
+    chosen = page.evaluate("() => document.activeElement.selectedOptions[0].textContent")
+    assert chosen != before
+    tab_to(page, ".acting-organisation button")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("#werkt-voor option:checked").inner_text() == chosen
+    assert chosen in page.locator(".notice, [role=status]").first.inner_text()
+
+
+@pytest.mark.parametrize("name", ["caseload", "dossier", "caseload-two-orgs", "add-item", "slots"])
+def test_every_staff_tab_stop_shows_its_focus(
+    staff_page: StaffPage, storage: LocalStorage, name: str
+) -> None:
+    path, email = staff_paths(storage)[name]
+    page = staff_page(path, email)
+    seen, problems = 0, []
+    for _ in range(TAB_LIMIT):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement === document.body"):
+            break
+        problems += focus_problems(page)
+        seen += 1
+    assert seen > 3, f"{name}: only {seen} tab stops"
+    assert problems == []
