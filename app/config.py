@@ -51,7 +51,9 @@ class Config:
     COMPRESS_MIN_SIZE = 256
     # How the organisations can be reached without the portal (login page, errors, footer).
     HELP_PHONE = os.environ.get("HELP_PHONE", "14 0172")
+    # The opening hours as text, per language (app.dates.help_hours picks the page's language).
     HELP_HOURS = os.environ.get("HELP_HOURS", "maandag tot en met vrijdag, 9.00 tot 17.00 uur")
+    HELP_HOURS_EN = os.environ.get("HELP_HOURS_EN", "Monday to Friday, 9 am to 5 pm")
 
     # --- DigiD / SAML -----------------------------------------------------------------------
     # Base URL the SP is reached at (ACS and metadata URLs are built from it).

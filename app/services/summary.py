@@ -21,6 +21,7 @@ from flask_babel import format_date, gettext
 from sqlalchemy import select
 
 from app import clock
+from app.dates import help_hours
 from app.extensions import db
 from app.models import Appointment as AppointmentModel
 from app.models import AppointmentSlot, Channel, Dossier, Resident, StaffMember
@@ -265,5 +266,5 @@ def build_summary(resident: Resident, today: date, limits: Limits = LIMITS[0]) -
         contacts=contacts,
         portal_url=config.get("PORTAL_URL") or config["SAML_SP_BASE_URL"],
         help_phone=config["HELP_PHONE"],
-        help_hours=config["HELP_HOURS"],
+        help_hours=help_hours(),
     )

@@ -255,3 +255,37 @@ def test_every_page_is_audited_somewhere(
     }
     assert sorted(pages - audited) == [], "pages nobody audits: add them to a test or NOT_PAGES"
     assert sorted(audited - pages) == []
+
+
+ENGLISH_PAGES = {
+    "/": "something you need to do",
+    "/documenten": "Documents",
+    "/afspraken": "Appointments",
+    "/vragen": "Questions",
+    "/tijdlijn": "Timeline",
+    "/account": "Your contact details",
+}
+
+
+def test_in_english_the_pages_say_so_and_pass_axe(
+    visit: Visit, live_server: str, screenshot: Screenshot
+) -> None:
+    """The footer button switches to English: lang="en" on every page (screen readers switch
+    voice), English headings, the way back labelled in Dutch, and still no axe violations."""
+    page = visit("/", bsn=RED, width=NARROW_WIDTH)
+    page.locator("footer button[lang=en]").click()
+    page.wait_for_url(f"{live_server}/")
+    problems: list[str] = []
+    for path, words in ENGLISH_PAGES.items():
+        page.goto(f"{live_server}{path}")
+        if page.locator("html").get_attribute("lang") != "en":
+            problems.append(f"{path}: html lang is not en")
+        if words.lower() not in page.locator("h1").inner_text().lower():
+            problems.append(f"{path}: h1 is {page.locator('h1').inner_text()!r}")
+        if "Monday to Friday" not in page.locator("footer").inner_text():
+            problems.append(f"{path}: the help line's hours are not in English")
+        if page.locator("footer button[lang=nl]").count() != 1:
+            problems.append(f"{path}: no way back to Dutch, marked lang=nl")
+        problems += [f"{path} in English: {v}" for v in audit(page)]
+        screenshot(page, f"en-{path.strip('/') or 'overview'}")
+    assert problems == [], "\n".join(problems)

@@ -281,3 +281,19 @@ def test_missing_fonts_are_named(app: Flask, tmp_path: Path) -> None:
             font_dir()
     finally:
         app.config["SUMMARY_FONT_DIR"] = old
+
+
+def test_in_english_the_organisations_dutch_opening_hours_are_marked_dutch(
+    app: Flask, seeded: None
+) -> None:
+    """The opening hours are the organisations' own Dutch words: on an English summary they
+    carry lang="nl", so a screen reader switches voice (WCAG 3.1.2); on a Dutch one they do not."""
+    from app.services.summary_pdf import pdf_html
+
+    who = resident(RED)
+    hours = who.dossier.organisations[0].opening_hours
+    assert hours
+    assert f'<span lang="nl">{hours}</span>' not in pdf_html(who, clock.today())
+    who.language = "en"
+    db.session.commit()
+    assert f'<span lang="nl">{hours}</span>' in pdf_html(who, clock.today())
