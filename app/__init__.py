@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, session
-from markupsafe import Markup
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from app import assets, cli, dates, errors, security, selfservice
 from app.config import ROOT, Config, config_from_env
