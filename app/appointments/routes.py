@@ -13,7 +13,7 @@ from app.appointments.forms import BookForm, CancelForm, SlotForm
 from app.auth.guards import current_dossier, resident_required
 from app.extensions import db
 from app.htmx import render_page
-from app.models import Appointment, AppointmentSlot, Dossier
+from app.models import Appointment, AppointmentSlot, Dossier, Organisation
 from app.services.appointment_ics import appointment_ics, channel_text, slot_when, where_text
 from app.services.appointments import (
     TOPICS,
@@ -52,6 +52,12 @@ def _words() -> dict[str, Any]:
     }
 
 
+def _organisation_filter(dossier: Dossier) -> Organisation | None:
+    """?organisatie=<slug>: only that organisation's times. Unknown or absent: all of them."""
+    slug = request.args.get("organisatie", "")
+    return next((o for o in dossier.organisations if o.slug == slug), None)
+
+
 def _chosen_slot(form: SlotForm) -> AppointmentSlot | None:
     if form.slot.errors:
         form.slot.errors = [gettext("Choose a time.")]
@@ -80,6 +86,7 @@ def index() -> Response:
 @resident_required
 def book() -> Response:
     dossier = current_dossier()
+    only = _organisation_filter(dossier)
     form = BookForm()
     if request.method == "POST":
         valid = form.validate()
@@ -102,7 +109,9 @@ def book() -> Response:
         "appointments/book.html",
         "appointments/_book_form.html",
         form=form,
-        slots=free_slots(dossier),
+        slots=free_slots(dossier, organisation_id=only.id if only else None),
+        organisations=sorted(dossier.organisations, key=lambda o: o.name),
+        only=only,
         topics=TOPICS,
         **_words(),
     )

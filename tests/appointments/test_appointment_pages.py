@@ -219,3 +219,43 @@ def test_two_residents_post_the_same_slot_at_once(
     assert slot_id not in {int(i["value"]) for i in soup.select("input[name=slot]")}
     held = db.session.scalars(select(Appointment).where(Appointment.held_slot_id == slot_id))
     assert len(list(held)) == 1
+
+
+def test_booking_can_show_one_organisations_times_only(
+    app: Flask, seeded: None, live_server: str, client: FlaskClient
+) -> None:
+    """Plain links above the times narrow them to one organisation (no JavaScript needed); an
+    error keeps that choice, and an unknown organisation shows all times again."""
+    login_as(client, RED)  # Jan: two organisations
+    orgs = sorted(dossier(RED).organisations, key=lambda o: o.name)
+    assert len(orgs) > 1
+    one = orgs[0]
+
+    def shown(html: bytes) -> tuple[BeautifulSoup, set[str]]:
+        soup = check_page(html)
+        metas = {m.get_text() for m in soup.select("main .choices .meta")}
+        return soup, {m.split(" · ")[0] for m in metas}
+
+    soup, names = shown(client.get("/afspraken/maken").data)
+    assert names == {o.name for o in orgs if free_slots(dossier(RED), organisation_id=o.id)}
+    assert len(names) > 1
+    assert soup.select_one("nav.filter a[aria-current]").get_text() == nl(app, "All organisations")
+
+    url = f"/afspraken/maken?organisatie={one.slug}"
+    soup, names = shown(client.get(url).data)
+    assert names == {one.name}
+    assert soup.select_one("nav.filter a[aria-current]").get_text() == one.name
+    assert soup.select_one("main form[method=post]")["action"] == url
+
+    # Sent without a time: the error page keeps the organisation chosen, and the note.
+    token = csrf(client, url)
+    sent = client.post(
+        url, data={"csrf_token": token, "topic": "money", "note": "Graag 's ochtends"}
+    )
+    soup, names = shown(sent.data)
+    assert names == {one.name}
+    assert soup.select_one("#note").get_text().lstrip("\r\n") == "Graag 's ochtends"
+    assert soup.select_one(".error-summary a[href='#slot']")
+
+    _, names = shown(client.get("/afspraken/maken?organisatie=bestaat-niet").data)
+    assert len(names) > 1
