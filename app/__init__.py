@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, session
-from flask_babel import get_locale
 from flask_login import current_user
-from markupsafe import Markup
 
-from app import assets, cli, dates, errors, security, selfservice
+from app import assets, cli, errors, language, security, selfservice
 from app.config import ROOT, Config, config_from_env
 from app.extensions import babel, compress, csrf, db, init_limiter, login_manager, migrate
 from app.extensions import htmx as htmx_ext
@@ -41,24 +39,16 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     _init_login(app)
     init_limiter(app)
 
-    app.jinja_env.globals["current_lang"] = lambda: str(get_locale() or "nl")
+    app.jinja_env.globals["current_lang"] = language.current_lang
     app.jinja_env.globals["session_seconds_left"] = sessions.seconds_left
-    app.jinja_env.globals["help_hours"] = dates.help_hours
-    app.jinja_env.globals["dutch_part"] = dutch_part
+    app.jinja_env.globals["help_hours"] = language.help_hours
+    app.jinja_env.globals["dutch_part"] = language.dutch_part
     assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
     return app
-
-
-def dutch_part(text: str) -> Markup | str:
-    """Words the organisations wrote in Dutch (their opening hours), on a page in another
-    language: marked lang="nl", so a screen reader reads them with a Dutch voice (WCAG 3.1.2)."""
-    if not text or str(get_locale() or "nl") == "nl":
-        return text
-    return Markup('<span lang="nl">%s</span>') % text
 
 
 def select_locale() -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import format_date, format_time, get_locale, gettext
 
 
@@ -33,12 +32,3 @@ def when(dt: datetime, today: date) -> str:
     if (today - d).days == 1:
         return gettext("yesterday at %(time)s", time=clock(local))
     return gettext("%(date)s at %(time)s", date=long_date(d, today), time=clock(local))
-
-
-def help_hours() -> str:
-    """The help line's opening hours in the page's language (HELP_HOURS, HELP_HOURS_EN): they
-    are the organisation's words, set per municipality, so they live in config, not the catalog."""
-    config = current_app.config
-    if str(get_locale()) == "en" and config.get("HELP_HOURS_EN"):
-        return str(config["HELP_HOURS_EN"])
-    return str(config["HELP_HOURS"])

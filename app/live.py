@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import make_response, request, session
-from flask_babel import get_locale
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app import clock
 from app.extensions import db
 from app.htmx import is_htmx
+from app.language import current_lang
 from app.models import Dossier
 
 # Bump when templates change in a way that must invalidate what browsers hold.
@@ -54,7 +54,7 @@ class LiveDossier:
             self.today.isoformat(),
             # The hour too: an appointment that has passed leaves the overview without an event.
             clock.now().strftime("%H"),
-            str(get_locale() or "nl"),
+            current_lang(),
             "f" if fragment else "p",
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]

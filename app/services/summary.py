@@ -21,8 +21,8 @@ from flask_babel import format_date, gettext
 from sqlalchemy import select
 
 from app import clock
-from app.dates import help_hours
 from app.extensions import db
+from app.language import help_hours
 from app.models import Appointment as AppointmentModel
 from app.models import AppointmentSlot, Channel, Dossier, Resident, StaffMember
 from app.services.appointment_ics import channel_text, slot_when, where_text

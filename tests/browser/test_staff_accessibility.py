@@ -27,12 +27,15 @@ from app.services.demo_staff import DEMO_PASSWORD, DEMO_TOTP, TWO_ORGANISATIONS
 from app.services.storage import LocalStorage
 from tests.browser.conftest import DESKTOP_WIDTH, TIMEOUT_MS, Visit
 from tests.browser.test_resident_keyboard import TAB_LIMIT, focus_problems, tab_to
-from tests.staff.conftest import (
+
+# fresh_rate_limits is autouse: every test here logs staff in afresh, past the login limit.
+from tests.staff.conftest import (  # noqa: F401
     BAKKER,
     JAN,
     JANSEN,
     VISSER,
     dossier_of,
+    fresh_rate_limits,
     received_document,
     staff,
 )
@@ -52,16 +55,6 @@ def login_in_browser(page: Page, base_url: str, email: str) -> None:
     page.fill("#code", pyotp.TOTP(DEMO_TOTP[email]).now())
     page.click("main button[type=submit]")
     page.wait_for_url(f"{base_url}/medewerker")
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits(app: Flask) -> Iterator[None]:
-    """Every test here logs staff in afresh: keep the login rate limit out of the count."""
-    from app.extensions import limiter
-
-    limiter.reset()
-    yield
-    limiter.reset()
 
 
 @pytest.fixture
