@@ -11,7 +11,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -28,6 +28,7 @@ from app.models import Dossier, Notification, Organisation, Resident
 from app.services.bsn import bsn_hash, encrypt_bsn
 from tests.conftest import free_port
 from tests.digid import resident_client  # noqa: F401 - the logged-in client fixture
+from tests.moments import in_days, local
 
 # Our Redis DBs. Several test runs may share this Redis (other checkouts, CI), and these tests
 # flush their DB: each run claims one DB with an owner key and leaves the others alone.
@@ -254,14 +255,16 @@ def utc(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=UTC)
 
 
-# Wednesday 2 December 2026, 10:00 in Amsterdam (CET, UTC+1).
-NOW = utc(2026, 12, 2, 9, 0)
-DUE = date(2026, 12, 10)
+# The day these tests play on: two days from today, so every moment below is still ahead of the
+# clock of a process that runs unfrozen. 10:00 in Amsterdam; the document is due 8 days later.
+DAY = in_days(2)
+NOW = local(DAY, 10)
+DUE = in_days(8, DAY)
 
 
 # An appointment at 14:00 local on NOW's day: its two-hours-before reminder is due at SEND.
-APPOINTMENT_AT = utc(2026, 12, 2, 13, 0)
-SEND = utc(2026, 12, 2, 11, 0)
+APPOINTMENT_AT = local(DAY, 14)
+SEND = local(DAY, 12)
 
 
 def plan_due_reminder(channels: str = "email", **resident_kw: Any) -> Resident:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import time_machine
 from flask import Flask
@@ -18,7 +18,8 @@ from app.services.notifications.planning import (
 )
 from app.services.tasks import add_task, complete_task
 from app.services.timeline import Actor
-from tests.notifications.conftest import DUE, NOW, dossier_of, make_org, make_resident, rows, utc
+from tests.moments import dst_switch, in_days, local
+from tests.notifications.conftest import DAY, DUE, NOW, dossier_of, make_org, make_resident, rows
 
 
 def _request_document(due=DUE, kind=TaskKind.DOCUMENT, holder=Holder.RESIDENT):
@@ -48,12 +49,12 @@ def test_a_document_request_plans_three_reminders_per_channel(app: Flask) -> Non
         for c in Channel
     }
     soon = next(r for r in planned if r.template == "document-due-soon")
-    # 7 December 09:00 in Amsterdam is 08:00 UTC; it expires when the due date begins.
-    assert soon.not_before == utc(2026, 12, 7, 8)
-    assert soon.expires_at == utc(2026, 12, 9, 23)
+    # Three days before the due date at 09:00 in Amsterdam; it expires when the due date begins.
+    assert soon.not_before == local(in_days(-3, DUE), 9)
+    assert soon.expires_at == local(DUE)
     assert soon.status is NotificationStatus.PENDING
     assert soon.template_version == 1
-    assert soon.personalisation["due"] == "2026-12-10"
+    assert soon.personalisation["due"] == DUE.isoformat()
     assert soon.resident_id == resident.id and soon.subject_id == str(task.id)
 
 
@@ -67,7 +68,7 @@ def test_other_tasks_and_tasks_without_due_date_plan_nothing(app: Flask) -> None
 
 def test_moments_already_past_are_not_planned(app: Flask) -> None:
     with time_machine.travel(NOW, tick=False):
-        _request_document(due=NOW.date() + timedelta(days=1))
+        _request_document(due=in_days(1, DAY))
     assert {r.template for r in rows()} == {"document-due-today", "document-overdue"}
 
 
@@ -90,14 +91,16 @@ def test_a_new_due_date_cancels_the_old_reminders_and_plans_new_ones(app: Flask)
         db.session.commit()
     assert len(rows(status=NotificationStatus.CANCELLED, status_reason="rescheduled")) == 6
     live = rows(status=NotificationStatus.PENDING)
-    assert len(live) == 6 and {r.personalisation["due"] for r in live} == {"2026-12-17"}
+    assert len(live) == 6 and {r.personalisation["due"] for r in live} == {
+        in_days(7, DUE).isoformat()
+    }
     # Moving it back plans the original moment again: cancelled rows do not block their key.
     with time_machine.travel(NOW, tick=False):
         task.due_date = DUE
         plan_document_reminders(task)
         db.session.commit()
     assert {r.personalisation["due"] for r in rows(status=NotificationStatus.PENDING)} == {
-        "2026-12-10"
+        DUE.isoformat()
     }
 
 
@@ -114,7 +117,7 @@ def test_completing_the_task_cancels_its_unsent_reminders(app: Flask) -> None:
 def test_appointment_reminders_day_before_and_two_hours_before(app: Flask) -> None:
     with time_machine.travel(NOW, tick=False):
         resident = make_resident()
-        starts = utc(2026, 12, 8, 13, 30)  # Tuesday 14:30 in Amsterdam
+        starts = local(in_days(6, DAY), 14, 30)
         assert (
             plan_appointment_reminders(
                 12,
@@ -128,8 +131,8 @@ def test_appointment_reminders_day_before_and_two_hours_before(app: Flask) -> No
         db.session.commit()
     by_template = {(r.template, r.channel): r for r in rows()}
     day_before = by_template[("appointment-day-before", Channel.SMS)]
-    assert day_before.not_before == utc(2026, 12, 7, 9)  # Monday 10:00 local
-    assert day_before.expires_at == utc(2026, 12, 7, 23)
+    assert day_before.not_before == local(in_days(5, DAY), 10)  # the day before, 10:00 local
+    assert day_before.expires_at == local(in_days(6, DAY))
     soon = by_template[("appointment-soon", Channel.EMAIL)]
     assert soon.not_before == starts - timedelta(hours=2) and soon.expires_at == starts
 
@@ -137,7 +140,7 @@ def test_appointment_reminders_day_before_and_two_hours_before(app: Flask) -> No
 def test_moving_and_cancelling_an_appointment(app: Flask) -> None:
     with time_machine.travel(NOW, tick=False):
         resident = make_resident()
-        first = utc(2026, 12, 8, 13, 30)
+        first = local(in_days(6, DAY), 14, 30)
         plan_appointment_reminders(12, resident_id=resident.id, starts_at=first)
         plan_appointment_reminders(12, resident_id=resident.id, starts_at=first)  # no-op
         assert len(rows()) == 4
@@ -154,7 +157,7 @@ def test_planning_only_touches_the_session(app: Flask) -> None:
     with time_machine.travel(NOW, tick=False):
         resident = make_resident()
         db.session.commit()
-        plan_appointment_reminders(3, resident_id=resident.id, starts_at=utc(2026, 12, 9, 12))
+        plan_appointment_reminders(3, resident_id=resident.id, starts_at=local(in_days(7, DAY), 13))
         db.session.rollback()
     assert rows() == []
 
@@ -194,10 +197,13 @@ def test_booking_moving_and_cancelling_through_the_appointment_service(
 
 
 def test_reminders_keep_their_local_time_across_the_dst_switch(app: Flask) -> None:
-    """Fault 14 (DST): 09:00 in Amsterdam is 08:00 UTC before 29 March 2026, 07:00 UTC after."""
-    with time_machine.travel(utc(2026, 3, 20, 12), tick=False):
-        _request_document(due=DUE.replace(year=2026, month=3, day=30))
+    """Fault 14 (DST): 09:00 in Amsterdam is 08:00 UTC before the spring switch, 07:00 UTC after.
+    Planned nine days ahead of the next switch, for a document due the day after it."""
+    switch = dst_switch("spring")
+    with time_machine.travel(local(in_days(-9, switch), 13), tick=False):
+        _request_document(due=in_days(1, switch))
     by_template = {r.template: r for r in rows(channel=Channel.EMAIL)}
-    assert by_template["document-due-soon"].not_before == utc(2026, 3, 27, 8)
-    assert by_template["document-due-today"].not_before == utc(2026, 3, 30, 7)
-    assert by_template["document-due-soon"].expires_at == utc(2026, 3, 29, 22)  # 00:00 CEST
+    soon, today = by_template["document-due-soon"], by_template["document-due-today"]
+    assert soon.not_before == datetime.combine(in_days(-2, switch), time(8), UTC)  # 09:00 CET
+    assert today.not_before == datetime.combine(in_days(1, switch), time(7), UTC)  # 09:00 CEST
+    assert soon.expires_at == datetime.combine(switch, time(22), UTC)  # 00:00 CEST

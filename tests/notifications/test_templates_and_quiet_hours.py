@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 from flask import Flask
 
-from app.clock import AMSTERDAM
+from app.clock import AMSTERDAM, today
 from app.models.notification import Channel
 from app.services.notifications import templates
 from app.services.notifications.email import html_part, text_part
@@ -15,14 +15,25 @@ from app.services.notifications.quiet_hours import in_quiet_hours, next_allowed
 from app.services.notifications.templates import TEMPLATES, is_gsm7, render
 from app.services.notifications.unsubscribe import stop_links
 from tests.html import check_page
+from tests.moments import dst_switch, in_days
 
 # PORTAL_URL may be up to 48 characters (app/config.py); the SMS texts are tested with that.
 URL = "https://mijnoverzicht.gemeente-rijnstad.nl/login"
 assert len(URL) == 48
-# The longest day and month names: "woensdag 30 september", "Wednesday 30 September".
+
+def _longest_date() -> date:
+    """The next "woensdag 30 september" / "Wednesday 30 September": the longest day and month
+    names in both languages."""
+    year = today().year
+    while (day := date(year, 9, 30)) < today() or day.weekday() != 2:
+        year += 1
+    return day
+
+
+LONGEST_DAY = _longest_date()
 LONGEST = {
-    "starts_at": "2026-09-30T20:45:00+00:00",
-    "due": "2026-09-30",
+    "starts_at": f"{LONGEST_DAY.isoformat()}T20:45:00+00:00",
+    "due": LONGEST_DAY.isoformat(),
     "title": "Uitkeringsspecificatie van september sturen",
     "organisation": "Gemeente",
 }
@@ -97,8 +108,11 @@ def test_dutch_and_english_words(app: Flask) -> None:
 Q_START, Q_END = time(21), time(8)
 
 
-def local(y, m, d, hh, mm=0) -> datetime:
-    return datetime(y, m, d, hh, mm, tzinfo=AMSTERDAM)
+DAY, SPRING, AUTUMN = in_days(2), dst_switch("spring"), dst_switch("autumn")
+
+
+def wall(day: date, hh: int, mm: int = 0) -> datetime:
+    return datetime.combine(day, time(hh, mm), AMSTERDAM)
 
 
 @pytest.mark.parametrize(
@@ -126,14 +140,14 @@ def test_window_within_one_day_and_no_window() -> None:
 @pytest.mark.parametrize(
     ("moment", "expected"),
     [
-        (local(2026, 12, 2, 20, 59), local(2026, 12, 2, 20, 59)),  # just before: unchanged
-        (local(2026, 12, 2, 21, 0), local(2026, 12, 3, 8, 0)),  # evening -> next morning
-        (local(2026, 12, 3, 7, 59), local(2026, 12, 3, 8, 0)),  # early -> same morning
-        (local(2026, 12, 3, 8, 0), local(2026, 12, 3, 8, 0)),  # end is not quiet
-        # Spring forward (29 March 2026, 02:00 -> 03:00): the night is an hour shorter.
-        (local(2026, 3, 28, 22, 0), local(2026, 3, 29, 8, 0)),
-        # Fall back (25 October 2026, 03:00 -> 02:00): the night is an hour longer.
-        (local(2026, 10, 24, 22, 0), local(2026, 10, 25, 8, 0)),
+        (wall(DAY, 20, 59), wall(DAY, 20, 59)),  # just before: unchanged
+        (wall(DAY, 21, 0), wall(in_days(1, DAY), 8, 0)),  # evening -> next morning
+        (wall(DAY, 7, 59), wall(DAY, 8, 0)),  # early -> same morning
+        (wall(DAY, 8, 0), wall(DAY, 8, 0)),  # end is not quiet
+        # Spring forward (02:00 -> 03:00 on the last Sunday of March): a shorter night.
+        (wall(in_days(-1, SPRING), 22, 0), wall(SPRING, 8, 0)),
+        # Fall back (03:00 -> 02:00 on the last Sunday of October): a longer night.
+        (wall(in_days(-1, AUTUMN), 22, 0), wall(AUTUMN, 8, 0)),
     ],
 )
 def test_next_allowed_moment(moment, expected) -> None:
@@ -144,10 +158,13 @@ def test_next_allowed_moment(moment, expected) -> None:
 
 def test_dst_switch_days_in_utc() -> None:
     # 08:00 local is 06:00 UTC in summer time and 07:00 UTC in winter time.
-    spring = next_allowed(datetime(2026, 3, 29, 1, 30, tzinfo=UTC), Q_START, Q_END)
-    assert spring == datetime(2026, 3, 29, 6, 0, tzinfo=UTC)
-    autumn = next_allowed(datetime(2026, 10, 25, 1, 30, tzinfo=UTC), Q_START, Q_END)
-    assert autumn == datetime(2026, 10, 25, 7, 0, tzinfo=UTC)
+    def utc(day: date, hh: int, mm: int = 0) -> datetime:
+        return datetime.combine(day, time(hh, mm), UTC)
+
+    spring = next_allowed(utc(SPRING, 1, 30), Q_START, Q_END)
+    assert spring == utc(SPRING, 6)
+    autumn = next_allowed(utc(AUTUMN, 1, 30), Q_START, Q_END)
+    assert autumn == utc(AUTUMN, 7)
     # In the repeated hour (02:30 CEST and 02:30 CET both exist) it is quiet either way.
-    assert next_allowed(datetime(2026, 10, 25, 0, 30, tzinfo=UTC), Q_START, Q_END) == autumn
-    assert next_allowed(datetime(2026, 10, 25, 1, 30, tzinfo=UTC), Q_START, Q_END) == autumn
+    assert next_allowed(utc(AUTUMN, 0, 30), Q_START, Q_END) == autumn
+    assert next_allowed(utc(AUTUMN, 1, 30), Q_START, Q_END) == autumn

@@ -19,7 +19,6 @@ from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 from sqlalchemy import func, select
 
-from app import clock
 from app.extensions import db
 from app.models import NotificationEvent
 from app.models.notification import NotificationStatus as S
@@ -27,6 +26,7 @@ from app.services.notifications import dispatch as dispatch_module
 from app.services.notifications.dispatch import dispatch_due
 from app.services.notifications.outbox import transition
 from app.services.notifications.sweepers import sweep_leases
+from tests.moments import clock_env
 from tests.notifications.conftest import (
     NOW,
     SEND,
@@ -113,6 +113,7 @@ def test_whole_worker_killed_the_job_is_abandoned_and_the_row_recovered(
         assert dispatch_due().enqueued == 1
     env = {
         **os.environ,
+        **clock_env(SEND),  # the worker process lives on the test's clock, from SEND on
         "MIJN_CONFIG": "test",
         "TEST_DATABASE_URL": database_url,
         "REDIS_URL": app.config["REDIS_URL"],
@@ -143,7 +144,8 @@ def test_whole_worker_killed_the_job_is_abandoned_and_the_row_recovered(
     started = StartedJobRegistry(queue=queue)
     job_id = f"deliver-{row.id}-0"
     assert job_id in started.get_job_ids()
-    started.cleanup(timestamp=(clock.now() + timedelta(days=1)).timestamp())
+    # A day later on the worker's clock, its heartbeat long gone.
+    started.cleanup(timestamp=(SEND + timedelta(days=1)).timestamp())
     assert job_id in FailedJobRegistry(queue=queue).get_job_ids()
     with time_machine.travel(row.lease_until + timedelta(seconds=1), tick=False):
         assert sweep_leases()["requeued"] == 1
