@@ -21,6 +21,7 @@ from tests.moments import dst_switch, in_days
 URL = "https://mijnoverzicht.gemeente-rijnstad.nl/login"
 assert len(URL) == 48
 
+
 def _longest_date() -> date:
     """The next "woensdag 30 september" / "Wednesday 30 September": the longest day and month
     names in both languages."""
