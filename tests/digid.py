@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from app.services.demo import DEMO_RESIDENTS
+from tests.login import log_in
 
 
 def local(url: str) -> str:
@@ -77,12 +78,10 @@ def login_as(
 
 
 @pytest.fixture
-def resident_client(
-    app: Flask, client: FlaskClient, seeded: None, live_server: str
-) -> Iterator[FlaskClient]:
-    """A test client logged in as the first demo resident (Jan de Vries)."""
-    response = login_as(client, DEMO_RESIDENTS[0].bsn)
-    assert response.status_code == 200, response.status_code
+def resident_client(app: Flask, client: FlaskClient, seeded: None) -> Iterator[FlaskClient]:
+    """A test client logged in as the first demo resident (Jan de Vries), without the DigiD
+    round trip (tests/login.py); the login tests use `login_as`."""
+    log_in(client, DEMO_RESIDENTS[0].bsn)
     yield client
 
 

@@ -18,9 +18,9 @@ from app.services.accounts import resident_for_bsn
 from app.services.appointments import book_appointment, free_slots, publish_slots
 from app.services.demo import DEMO_RESIDENTS
 from app.services.timeline import Actor
-from tests.digid import login_as
 from tests.html import check_page, text_of
 from tests.i18n import nl
+from tests.login import log_in
 
 RED, OVERDUE, ORANGE, GREEN, LONG = (r.bsn for r in DEMO_RESIDENTS)
 
@@ -70,7 +70,7 @@ def error_page(app: Flask, html: bytes, field: str) -> BeautifulSoup:
 
 @pytest.fixture
 def kees(app: Flask, seeded: None, live_server: str, client: FlaskClient) -> FlaskClient:
-    login_as(client, ORANGE)
+    log_in(client, ORANGE)
     return client
 
 
@@ -171,7 +171,7 @@ def test_another_resident_gets_404_for_every_appointment_url(
 ) -> None:
     theirs = db.session.scalar(select(Appointment))  # the seed booked one for Mohamed
     assert theirs is not None
-    login_as(client, ORANGE)
+    log_in(client, ORANGE)
     token = csrf(client, "/afspraken/maken")
     for path in ("verzetten", "afzeggen", "afspraak.ics"):
         assert client.get(f"/afspraken/{theirs.id}/{path}").status_code == 404
@@ -193,7 +193,7 @@ def test_two_residents_post_the_same_slot_at_once(
     clients = {}
     for bsn in (GREEN, RED):  # both have the gemeente in their dossier
         c = app.test_client()
-        login_as(c, bsn)
+        log_in(c, bsn)
         clients[bsn] = c
     slot_id = later_slots(GREEN, "gemeente-rijnstad")[0].id
     tokens = {bsn: csrf(c, "/afspraken/maken") for bsn, c in clients.items()}
@@ -226,7 +226,7 @@ def test_booking_can_show_one_organisations_times_only(
 ) -> None:
     """Plain links above the times narrow them to one organisation (no JavaScript needed); an
     error keeps that choice, and an unknown organisation shows all times again."""
-    login_as(client, RED)  # Jan: two organisations
+    log_in(client, RED)  # Jan: two organisations
     orgs = sorted(dossier(RED).organisations, key=lambda o: o.name)
     assert len(orgs) > 1
     one = orgs[0]

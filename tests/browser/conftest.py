@@ -1,7 +1,7 @@
 """Real Chromium (Debian's /usr/bin/chromium) through Playwright, against the `live_server`.
 
 `visit(path, width=..., js=..., bsn=...)` opens a page in a fresh browser context; with `bsn` the
-context is logged in first through the real DigiD flow (login page -> test IdP -> ACS -> /).
+context starts logged in as that resident (`log_in_context`).
 Screenshots of every visited page go to bench/out/screens/ (not committed).
 """
 
@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from accessibility.audit import AXE_JS, CHROMIUM, chromium
+from app.models import Resident, StaffMember
+from tests.login import session_cookie
 
 SCREENS = Path(__file__).resolve().parents[2] / "bench" / "out" / "screens"
 DESKTOP_WIDTH = 1024
@@ -54,29 +57,37 @@ def login_in_browser(page: Page, base_url: str, bsn: str) -> None:
     page.wait_for_url(f"{base_url}/")
 
 
-@pytest.fixture
-def visit(browser: Browser, live_server: str) -> Iterator[Visit]:
-    contexts: list[BrowserContext] = []
-    logged_in: dict[str, Any] = {}
+@pytest.fixture(scope="session")
+def user_agent(browser: Browser) -> str:
+    """Chromium's User-Agent: a session made for the browser is made for this one."""
+    context = browser.new_context()
+    try:
+        return str(context.new_page().evaluate("navigator.userAgent"))
+    finally:
+        context.close()
 
-    def new_context(width: int, js: bool, state: Any = None) -> BrowserContext:
+
+def log_in_context(
+    context: BrowserContext, app: Flask, who: str | Resident | StaffMember, user_agent: str
+) -> None:
+    """The browser context starts logged in (tests/login.py); the real DigiD flow in the browser
+    is tested in test_selfservice_live.py, the staff login form in test_staff_accessibility.py."""
+    context.add_cookies([session_cookie(app, who, user_agent=user_agent)])  # type: ignore[list-item]
+
+
+@pytest.fixture
+def visit(browser: Browser, app: Flask, live_server: str, user_agent: str) -> Iterator[Visit]:
+    contexts: list[BrowserContext] = []
+
+    def new_context(width: int, js: bool) -> BrowserContext:
         context = browser.new_context(
             viewport={"width": width, "height": 800},
             java_script_enabled=js,
-            storage_state=state,
             locale="nl-NL",
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context
-
-    def storage_for(bsn: str) -> Any:
-        # One login per test: a new login may end the earlier session of the same resident.
-        if bsn not in logged_in:
-            page = new_context(DESKTOP_WIDTH, js=True).new_page()
-            login_in_browser(page, live_server, bsn)
-            logged_in[bsn] = page.context.storage_state()
-        return logged_in[bsn]
 
     def _visit(
         path: str,
@@ -86,8 +97,10 @@ def visit(browser: Browser, live_server: str) -> Iterator[Visit]:
         bsn: str | None = None,
         status: int = 200,
     ) -> Page:
-        state = storage_for(bsn) if bsn else None
-        page = new_context(width, js, state).new_page()
+        context = new_context(width, js)
+        if bsn:
+            log_in_context(context, app, bsn, user_agent)
+        page = context.new_page()
         response = page.goto(f"{live_server}{path}")
         assert response is not None
         assert response.status == status, f"{path}: HTTP {response.status}, expected {status}"

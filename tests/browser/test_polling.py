@@ -19,7 +19,7 @@ from app.extensions import db
 from app.services.accounts import resident_for_bsn
 from app.services.demo import DEMO_RESIDENTS
 from app.services.timeline import Actor, record_event
-from tests.browser.conftest import TIMEOUT_MS, login_in_browser
+from tests.browser.conftest import TIMEOUT_MS, log_in_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded")]
 
@@ -86,15 +86,20 @@ class Polls:
 
 @pytest.fixture
 def polls(
-    browser: Browser, app: Flask, live_server: str, monkeypatch: pytest.MonkeyPatch
+    browser: Browser,
+    app: Flask,
+    live_server: str,
+    user_agent: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Polls]:
     # A long idle limit: the fake hours below must not end the session in the page (app.js).
     monkeypatch.setitem(app.config, "SESSION_IDLE_MINUTES", 24 * 60)
     monkeypatch.setitem(app.config, "SESSION_MAX_HOURS", 24)
     context = browser.new_context(locale="nl-NL")
     context.set_default_timeout(TIMEOUT_MS)
+    log_in_context(context, app, RED, user_agent)
     page = context.new_page()
-    login_in_browser(page, live_server, RED)
+    page.goto(f"{live_server}/")
     page.clock.install()  # from here on the page's timers run on Playwright's clock
     page.add_init_script(FAKE_VISIBILITY)
     yield Polls(page)

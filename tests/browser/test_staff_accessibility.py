@@ -25,7 +25,7 @@ from app.extensions import db
 from app.services import documents
 from app.services.demo_staff import DEMO_PASSWORD, DEMO_TOTP, TWO_ORGANISATIONS
 from app.services.storage import LocalStorage
-from tests.browser.conftest import DESKTOP_WIDTH, TIMEOUT_MS, Visit
+from tests.browser.conftest import DESKTOP_WIDTH, TIMEOUT_MS, Visit, log_in_context
 from tests.browser.test_resident_keyboard import TAB_LIMIT, focus_problems, tab_to
 
 # fresh_rate_limits is autouse: every test here logs staff in afresh, past the login limit.
@@ -57,6 +57,18 @@ def login_in_browser(page: Page, base_url: str, email: str) -> None:
     page.wait_for_url(f"{base_url}/medewerker")
 
 
+def test_staff_log_in_through_the_form_in_the_browser(browser: Browser, live_server: str) -> None:
+    """The one real staff login in a browser; the other browser tests start logged in."""
+    context = browser.new_context(locale="nl-NL")
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        login_in_browser(page, live_server, JANSEN)
+        assert page.locator("h1").count() == 1
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def storage(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LocalStorage:
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
@@ -64,23 +76,17 @@ def storage(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Loca
 
 
 @pytest.fixture
-def staff_page(browser: Browser, live_server: str) -> Iterator[StaffPage]:
+def staff_page(
+    browser: Browser, app: Flask, live_server: str, user_agent: str
+) -> Iterator[StaffPage]:
     contexts: list[BrowserContext] = []
-    states: dict[str, object] = {}
 
     def open_page(path: str, email: str | None = JANSEN, width: int = DESKTOP_WIDTH) -> Page:
-        if email and email not in states:
-            context = browser.new_context(viewport={"width": DESKTOP_WIDTH, "height": 800})
-            contexts.append(context)
-            login_in_browser(context.new_page(), live_server, email)
-            states[email] = context.storage_state()
-        context = browser.new_context(
-            viewport={"width": width, "height": 800},
-            storage_state=states.get(email) if email else None,  # type: ignore[arg-type]
-            locale="nl-NL",
-        )
+        context = browser.new_context(viewport={"width": width, "height": 800}, locale="nl-NL")
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
+        if email:
+            log_in_context(context, app, staff(email), user_agent)
         page = context.new_page()
         response = page.goto(f"{live_server}{path}")
         assert response is not None and response.status == 200, (path, response and response.status)

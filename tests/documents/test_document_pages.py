@@ -18,9 +18,9 @@ from app.services.demo import DEMO_RESIDENTS
 from app.services.documents import checklist
 from app.services.storage import LocalStorage
 from tests import files
-from tests.digid import login_as
 from tests.html import check_form_page, check_page, text_of
 from tests.i18n import nl
+from tests.login import log_in
 
 RED, OVERDUE, ORANGE, GREEN, LONG = (r.bsn for r in DEMO_RESIDENTS)
 
@@ -65,7 +65,7 @@ def no_new_documents(app: Flask, seeded: None):  # type: ignore[no-untyped-def]
 def jan(
     app: Flask, seeded: None, live_server: str, client: FlaskClient, storage: LocalStorage
 ) -> FlaskClient:
-    login_as(client, RED)
+    log_in(client, RED)
     return client
 
 
@@ -250,14 +250,14 @@ def test_something_else_keeps_what_was_typed(
 def test_another_resident_gets_404_for_every_id(
     app: Flask, seeded: None, live_server: str, client: FlaskClient, storage: LocalStorage
 ) -> None:
-    login_as(client, RED)
+    log_in(client, RED)
     task_id = first_needed_task_id(RED)
     assert (
         post_files(client, f"/documenten/{task_id}/sturen", [(files.pdf(), "a.pdf")]).status_code
         == 303
     )
     doc_id = db.session.scalar(select(func.max(Document.id)))
-    login_as(client, GREEN)
+    log_in(client, GREEN)
     assert client.get(f"/documenten/{task_id}/sturen").status_code == 404
     token = csrf(client, "/documenten/iets-anders-sturen")
     posted = client.post(

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -23,8 +22,8 @@ from app.services.appointments import free_slots
 from app.services.demo import DEMO_RESIDENTS
 from app.services.notifications.dispatch import dispatch_due
 from tests.conftest import free_port
-from tests.digid import login_as
 from tests.html import check_page
+from tests.login import log_in
 from tests.notifications.conftest import (
     SEND,
     SmtpRecorder,
@@ -72,7 +71,7 @@ def test_redis_stopped_while_a_resident_books_then_the_reminder_goes_once(
     reminders are planned in the booking's transaction. Once Redis is back, the dispatcher
     sends the day-before reminder exactly once."""
     kees = DEMO_RESIDENTS[2]
-    login_as(client, kees.bsn)
+    log_in(client, kees.bsn)
     resident = resident_for_bsn(kees.bsn)
     assert resident is not None and resident.dossier is not None
     slot = next(
@@ -80,7 +79,6 @@ def test_redis_stopped_while_a_resident_books_then_the_reminder_goes_once(
     )
     slot_id, resident_id = slot.id, resident.id
     with no_redis_calls(app) as calls:
-        started = time.perf_counter()
         saved = client.post(
             "/account",
             data={
@@ -105,7 +103,6 @@ def test_redis_stopped_while_a_resident_books_then_the_reminder_goes_once(
         )
         assert booked.status_code == 303
         assert client.get("/afspraken").status_code == 200
-        assert time.perf_counter() - started < 3.0  # redis-py alone retries ~3.6 s per call
     assert calls == []
     planned = rows(subject_type="appointment", resident_id=resident_id)
     assert {(r.template, r.channel.value, r.status) for r in planned} == {

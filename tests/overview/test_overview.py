@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.services.demo import DEMO_RESIDENTS
-from tests.digid import login_as
 from tests.html import check_page, text_of
+from tests.login import log_in
 
 RED, OVERDUE, ORANGE, GREEN, LONG = (r.bsn for r in DEMO_RESIDENTS)
 
@@ -18,7 +18,7 @@ RED, OVERDUE, ORANGE, GREEN, LONG = (r.bsn for r in DEMO_RESIDENTS)
 @pytest.fixture
 def overview(app: Flask, seeded: None, live_server: str, client: FlaskClient):  # type: ignore[no-untyped-def]
     def open_as(bsn: str):  # type: ignore[no-untyped-def]
-        login_as(client, bsn)
+        log_in(client, bsn)
         response = client.get("/")
         assert response.status_code == 200
         return check_page(response.data)
@@ -115,7 +115,7 @@ def test_header_names_the_resident_and_offers_logout(overview) -> None:  # type:
 def test_htmx_request_gets_the_fragment(
     app: Flask, seeded: None, live_server: str, client: FlaskClient
 ) -> None:
-    login_as(client, RED)
+    log_in(client, RED)
     response = client.get("/", headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "HX-Request" in response.headers["Vary"]
@@ -126,7 +126,7 @@ def test_htmx_request_gets_the_fragment(
 def test_english_when_the_resident_chooses_it(
     app: Flask, seeded: None, live_server: str, client: FlaskClient
 ) -> None:
-    login_as(client, RED)
+    log_in(client, RED)
     page = check_page(client.get("/").data)
     token = page.select_one("footer form input[name=csrf_token]")["value"]
     response = client.post("/taal", data={"lang": "en", "next": "/", "csrf_token": token})

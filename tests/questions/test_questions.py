@@ -22,9 +22,9 @@ from app.services.storage import LocalStorage
 from app.services.timeline import Actor
 from app.services.traffic_light import Light, light_for
 from tests import files
-from tests.digid import login_as
 from tests.html import check_page, text_of
 from tests.i18n import nl
+from tests.login import log_in
 
 RED, OVERDUE, ORANGE, GREEN, LONG = (r.bsn for r in DEMO_RESIDENTS)
 
@@ -70,7 +70,7 @@ def test_asking_and_answering_moves_the_light(app: Flask, seeded: None) -> None:
 def jan(
     app: Flask, seeded: None, live_server: str, client: FlaskClient, storage: LocalStorage
 ) -> FlaskClient:
-    login_as(client, RED)
+    log_in(client, RED)
     return client
 
 
@@ -192,7 +192,7 @@ def test_another_resident_gets_404(
 ) -> None:
     question = db.session.scalar(select(Question))  # Jan's
     assert question is not None
-    login_as(client, GREEN)
+    log_in(client, GREEN)
     assert client.get(f"/vragen/{question.id}").status_code == 404
     token = csrf(client, "/vragen/stellen")
     response = client.post(f"/vragen/{question.id}", data={"csrf_token": token, "text": "Hoi"})

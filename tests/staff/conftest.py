@@ -27,8 +27,8 @@ from app.services.storage import LocalStorage
 from app.services.timeline import Actor
 from app.services.uploads import check_file
 from tests import files
-from tests.digid import login_as
 from tests.html import check_page, text_of
+from tests.login import log_in
 
 JANSEN = "p.jansen@gemeente-rijnstad.example.nl"  # gemeente, medewerker
 VISSER = "l.visser@gemeente-rijnstad.example.nl"  # gemeente, beheerder
@@ -91,14 +91,9 @@ def post_login(
 
 
 def login_staff(client: FlaskClient, email: str) -> FlaskClient:
-    """Log in through the real form. A TOTP step works once, so a test that logs the same
-    person in again gets the used step forgotten first (replay itself is tested apart)."""
-    member = staff(email)
-    member.totp_last_step = 0
-    db.session.commit()
-    response = post_login(client, email)
-    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
-    assert response.headers["Location"].endswith("/medewerker")
+    """Start logged in as this staff member (tests/login.py). The login itself (password,
+    TOTP, lockout, replay) is tested through the real form in test_login.py with post_login."""
+    log_in(client, staff(email))
     return client
 
 
@@ -172,7 +167,7 @@ def who_looked(app: Flask, bsn: str) -> str:
     """The resident's 'who looked at my data' section as text, seen by the resident (needs the
     live_server fixture for the DigiD login)."""
     resident = app.test_client()
-    login_as(resident, bsn)
+    log_in(resident, bsn)
     soup = check_page(resident.get("/account").data)
     section = soup.select_one("section[aria-labelledby=bekeken]")
     assert section is not None

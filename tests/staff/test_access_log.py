@@ -15,9 +15,9 @@ from app.extensions import db
 from app.models import AccessLog
 from app.services.access_log import record_access
 from app.services.storage import LocalStorage
-from tests.digid import login_as
 from tests.html import check_page, text_of
 from tests.i18n import nl
+from tests.login import log_in
 from tests.staff.conftest import (
     BAKKER,
     JAN,
@@ -101,7 +101,7 @@ def test_the_resident_revokes_and_gives_consent_on_the_account_page(
     app: Flask, client: FlaskClient, live_server: str
 ) -> None:
     resident = app.test_client()
-    login_as(resident, JAN)
+    log_in(resident, JAN)
     soup = check_page(resident.get("/account").data)
     orgs = soup.select_one("section[aria-labelledby=organisaties]")
     assert orgs is not None and "Gemeente Rijnstad" in text_of(orgs)
@@ -136,7 +136,7 @@ def test_a_resident_cannot_revoke_another_residents_link(app: Flask, live_server
 
     other = dossier_of(KEES).links[0]
     resident = app.test_client()
-    login_as(resident, JAN)
+    log_in(resident, JAN)
     response = resident.post(
         f"/account/organisaties/{other.id}/intrekken",
         data={"csrf_token": csrf(resident, "/account")},

@@ -14,9 +14,9 @@ from app.extensions import db
 from app.models import AccessLog, Task, TimelineEvent
 from app.services.storage import LocalStorage
 from tests import files
-from tests.digid import login_as
 from tests.html import check_page, text_of
 from tests.i18n import nl
+from tests.login import log_in
 from tests.staff.conftest import JAN, JANSEN, csrf, dossier_of, login_staff
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -34,7 +34,7 @@ def access_rows(dossier_id: int) -> list[tuple[str, str]]:
 
 def resident_timeline_text(app: Flask) -> str:
     resident = app.test_client()
-    login_as(resident, JAN)
+    log_in(resident, JAN)
     return text_of(check_page(resident.get("/tijdlijn").data))
 
 
@@ -42,7 +42,7 @@ def test_look_along_shows_the_residents_own_overview(
     app: Flask, client: FlaskClient, live_server: str
 ) -> None:
     resident = app.test_client()
-    login_as(resident, JAN)
+    log_in(resident, JAN)
     own = check_page(resident.get("/").data)
     login_staff(client, JANSEN)
     dossier = dossier_of(JAN)
@@ -98,7 +98,6 @@ def test_upload_for_the_resident(
 def test_book_an_appointment_for_the_resident(
     app: Flask, client: FlaskClient, live_server: str
 ) -> None:
-    pytest.importorskip("app.services.appointments")
     login_staff(client, JANSEN)
     dossier = dossier_of(JAN)
     url = f"/medewerker/dossier/{dossier.id}/namens/afspraak"

@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import AccessLog, Document, DocumentStatus, Task, TimelineEvent
+from app.models import AccessLog, AppointmentSlot, Document, DocumentStatus, Task, TimelineEvent
 from app.services.storage import LocalStorage
 from app.services.timeline import actor_text, event_text
 from tests.html import check_form_page, check_page, text_of
 from tests.i18n import nl
+from tests.login import log_in
 from tests.staff.conftest import (
     BAKKER,
     FATIMA,
@@ -105,10 +106,9 @@ def test_review_reject_needs_a_reason_the_resident_reads(
     done = client.post(url, data={"csrf_token": token, "decision": "reject", "reason": reason})
     assert done.status_code == 303
     # The resident reads the reason on their documents page.
-    from tests.digid import login_as
 
     resident = app.test_client()
-    login_as(resident, JAN)
+    log_in(resident, JAN)
     assert reason in resident.get("/documenten").get_data(as_text=True)
 
 
@@ -193,8 +193,6 @@ def test_record_a_contact_moment(app: Flask, client: FlaskClient) -> None:
 
 
 def test_publish_appointment_slots(app: Flask, client: FlaskClient) -> None:
-    pytest.importorskip("app.services.appointments")
-    from app.models import AppointmentSlot  # type: ignore[attr-defined]
 
     login_staff(client, JANSEN)
     url = "/medewerker/afspraaktijden"

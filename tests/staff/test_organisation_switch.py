@@ -13,9 +13,9 @@ from app.models import AccessLog, Organisation, StaffMembership, TimelineEvent
 from app.services.access_log import ACTING_KEY, dossier_for_staff
 from app.services.demo_staff import TWO_ORGANISATIONS
 from app.services.staff_auth import start_staff_session
-from tests.digid import login_as
 from tests.html import check_page, text_of
 from tests.i18n import nl
+from tests.login import log_in
 from tests.staff.conftest import (
     BAKKER,
     FATIMA,
@@ -145,7 +145,7 @@ def test_switching_changes_the_organisation_in_timeline_and_log(
     soup = check_page(client.get(f"/medewerker/dossier/{jan}").data)
     assert f"S. de Wit ({second.name})" in text_of(soup)
     resident = app.test_client()
-    login_as(resident, JAN)
+    log_in(resident, JAN)
     soup = check_page(resident.get("/tijdlijn").data)
     by = nl(app, "By %(name)s, %(organisation)s", name="S. de Wit", organisation=second.name)
     assert by in text_of(soup)

@@ -9,13 +9,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AccessLog
+from app.services import questions
 from app.services.timeline import Actor
-from tests.digid import login_as
 from tests.html import check_page, text_of
 from tests.i18n import nl
+from tests.login import log_in
 from tests.staff.conftest import BAKKER, JAN, JANSEN, csrf, dossier_of, login_staff
 
-questions = pytest.importorskip("app.services.questions")
 pytestmark = pytest.mark.usefixtures("seeded")
 
 
@@ -52,7 +52,7 @@ def test_answer_a_question(app: Flask, client: FlaskClient, live_server: str) ->
     assert response.status_code == 303
     assert "answer_question" in actions(question.dossier_id)
     resident = app.test_client()
-    login_as(resident, JAN)
+    log_in(resident, JAN)
     assert "P. Jansen" in text_of(check_page(resident.get("/tijdlijn").data))
 
 
@@ -80,7 +80,7 @@ def test_ask_a_question_for_the_resident(app: Flask, client: FlaskClient, live_s
     assert response.status_code == 303
     assert "ask_for_resident" in actions(dossier.id)
     resident = app.test_client()
-    login_as(resident, JAN)
+    log_in(resident, JAN)
     label = nl(
         app,
         "By %(name)s (%(organisation)s) for you",

@@ -17,8 +17,8 @@ import jobs
 from app import clock
 from app.models import Channel
 from app.services.demo import DEMO_RESIDENTS
-from tests.digid import login_as
 from tests.html import check_page, text_of
+from tests.login import log_in
 from tests.summary.conftest import book
 
 JAN, FATIMA = DEMO_RESIDENTS[0].bsn, DEMO_RESIDENTS[1].bsn
@@ -27,8 +27,7 @@ JAN, FATIMA = DEMO_RESIDENTS[0].bsn, DEMO_RESIDENTS[1].bsn
 @pytest.fixture
 def as_resident(app: Flask, seeded: None, live_server: str, client: FlaskClient):  # type: ignore[no-untyped-def]
     def login(bsn: str) -> FlaskClient:
-        response = login_as(client, bsn)
-        assert response.status_code == 200
+        log_in(client, bsn)
         return client
 
     return login

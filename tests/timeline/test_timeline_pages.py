@@ -10,9 +10,9 @@ from app.extensions import db
 from app.services.accounts import resident_for_bsn
 from app.services.demo import DEMO_RESIDENTS
 from app.services.timeline import Actor, record_event
-from tests.digid import login_as
 from tests.html import check_page, text_of
 from tests.i18n import nl
+from tests.login import log_in
 from tests.querycount import count_queries
 
 RED, OVERDUE, ORANGE, GREEN, LONG = (r.bsn for r in DEMO_RESIDENTS)
@@ -21,7 +21,7 @@ RED, OVERDUE, ORANGE, GREEN, LONG = (r.bsn for r in DEMO_RESIDENTS)
 def test_timeline_lists_newest_first_with_who_and_organisation(
     app: Flask, seeded: None, live_server: str, client: FlaskClient
 ) -> None:
-    login_as(client, RED)
+    log_in(client, RED)
     response = client.get("/tijdlijn")
     assert response.status_code == 200
     soup = check_page(response.data)
@@ -42,7 +42,7 @@ def test_timeline_lists_newest_first_with_who_and_organisation(
 def test_show_more_is_a_plain_link_and_an_htmx_append(
     app: Flask, seeded: None, live_server: str, client: FlaskClient
 ) -> None:
-    login_as(client, LONG)
+    log_in(client, LONG)
     soup = check_page(client.get("/tijdlijn").data)
     first_ids = [li.select_one("time")["datetime"] for li in soup.select("ol.events > li")]
     more = soup.select_one("p.more a")
@@ -66,7 +66,7 @@ def test_query_count_does_not_grow_with_history(
 ) -> None:
     counts = {}
     for bsn in (GREEN, LONG):
-        login_as(client, bsn)
+        log_in(client, bsn)
         with count_queries(db.engine) as counter:
             assert client.get("/tijdlijn").status_code == 200
         counts[bsn] = counter.count
@@ -76,7 +76,7 @@ def test_query_count_does_not_grow_with_history(
 def test_unchanged_dossier_answers_304_until_something_happens(
     app: Flask, seeded: None, live_server: str, client: FlaskClient
 ) -> None:
-    login_as(client, RED)
+    log_in(client, RED)
     for url, target in (("/", "#overzicht"), ("/tijdlijn", "#tijdlijn-live")):
         page = check_page(client.get(url).data)
         link = page.select_one("p.refresh a[data-poll]")
@@ -107,7 +107,7 @@ def test_unchanged_dossier_answers_304_until_something_happens(
 def test_plain_browser_revalidation_with_last_modified(
     app: Flask, seeded: None, live_server: str, client: FlaskClient
 ) -> None:
-    login_as(client, GREEN)
+    log_in(client, GREEN)
     first = client.get("/tijdlijn")
     assert first.headers["Cache-Control"] == "private, no-cache"
     again = client.get("/tijdlijn", headers={"If-Modified-Since": first.headers["Last-Modified"]})
