@@ -29,6 +29,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from markupsafe import Markup
 
+from app import clock
 from app.models import Resident
 from app.services.overview import light_words
 from app.services.pdf_engine import (
@@ -179,9 +180,16 @@ def _cache_dir() -> Path:
     return directory
 
 
+def _stamp(path: Path) -> None:
+    """A cache file carries the app clock's time, not the file system's: its age is judged on
+    the one clock the app reads (app.clock), whatever the file system's clock says."""
+    now = clock.now().timestamp()
+    os.utime(path, (now, now))
+
+
 def _fresh(path: Path, max_age: float) -> bool:
     try:
-        return time.time() - path.stat().st_mtime < max_age
+        return clock.now().timestamp() - path.stat().st_mtime < max_age
     except FileNotFoundError:
         return False
 
@@ -201,6 +209,7 @@ def store_pdf(key: str, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")  # mkstemp makes it 0600
     with os.fdopen(fd, "wb") as f:
         f.write(data)
+    _stamp(Path(tmp))
     os.replace(tmp, directory / f"{key}.pdf")
     (directory / f"{key}.queued").unlink(missing_ok=True)
     prune_cache()
@@ -225,7 +234,9 @@ def _queue_state(key: str) -> str:
 
 
 def _mark_queued(key: str) -> None:
-    (_cache_dir() / f"{key}.queued").touch(mode=0o600)
+    marker = _cache_dir() / f"{key}.queued"
+    marker.touch(mode=0o600)
+    _stamp(marker)
 
 
 # --- inline or queued ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import Flask
 from flask_babel import force_locale
 from redis import Redis
@@ -28,6 +29,7 @@ from app.services.summary import Viewer
 from app.services.summary_pdf import PdfPending, PdfReady, pdf_status, request_pdf
 from app.services.tasks import add_task
 from app.services.timeline import Actor
+from tests.moments import local
 from tests.summary.conftest import book, resident
 
 RED = DEMO_RESIDENTS[0].bsn
@@ -53,6 +55,30 @@ def test_repeat_print_comes_from_the_cache(
     monkeypatch.setattr(summary_pdf, "render_summary_pdf", no_rendering)
     second = ask()
     assert isinstance(second, PdfReady) and second.data == first.data
+
+
+def test_the_cache_ages_on_the_apps_clock(
+    app: Flask, seeded: None, summary_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Freshness is judged on app.clock, never on the file system's clock: a print made an hour
+    ago on the app's clock is an hour old, whatever the file's real write time was."""
+    start = local(clock.today(), 12)  # noon: the hour below stays on one day
+    keep = 3600
+    monkeypatch.setitem(app.config, "SUMMARY_CACHE_SECONDS", keep)
+    with time_machine.travel(start, tick=False):
+        first = ask()
+    assert isinstance(first, PdfReady)
+    with (
+        monkeypatch.context() as cached_only,
+        time_machine.travel(start + timedelta(seconds=keep - 1), tick=False),
+    ):
+        cached_only.setattr(summary_pdf, "render_summary_pdf", no_rendering)
+        assert ask() == first
+    with time_machine.travel(start + timedelta(seconds=keep + 1), tick=False):
+        again = ask()
+    assert isinstance(again, PdfReady)
+    [cached] = summary_cache.glob("*.pdf")
+    assert cached.stat().st_mtime == (start + timedelta(seconds=keep + 1)).timestamp()
 
 
 def test_a_change_in_the_dossier_gives_a_new_pdf(
