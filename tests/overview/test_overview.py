@@ -46,10 +46,10 @@ def test_red_resident_sees_what_to_do_first(overview) -> None:  # type: ignore[n
     now = text_of(soup.select_one(".now"))
     assert "Uitkeringsspecificatie van oktober sturen" in now
     assert "Schuldhulpverlening Rijnstreek" in now
-    # Deadline in Dutch long form: weekday, day, month.
+    # Deadline in Dutch long form: weekday, day, month (and the year when it is not this one).
     assert re.search(
         r"Uiterlijk (maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag) "
-        r"\d{1,2} [a-z]+\.",
+        r"\d{1,2} [a-z]+( \d{4})?\.",
         now,
     )
     mine = soup.select("#voor-u ~ ul.todo > li")
