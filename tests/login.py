@@ -34,7 +34,9 @@ def _user(who: str | Resident | StaffMember) -> Resident | StaffMember:
 def _session_after_login(
     app: Flask, user: Resident | StaffMember, environ_base: dict[str, Any]
 ) -> dict[str, Any]:
-    with app.test_request_context(environ_base=environ_base):
+    # A fresh app context, as for every request (FreshContextClient): flask-login keeps the
+    # user in `g`, which would otherwise outlive this request in the test's long app context.
+    with app.app_context(), app.test_request_context(environ_base=environ_base):
         if isinstance(user, StaffMember):
             start_staff_session(user)
         else:
