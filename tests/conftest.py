@@ -37,6 +37,24 @@ def pytest_configure(config: pytest.Config) -> None:
                 write_mo(out, catalog)
 
 
+# A test over this many seconds is split up, or marked `slow(reason=...)` saying why it is not.
+SLOW_SECONDS = 10.0
+_UNMARKED_SLOW: list[tuple[str, float]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.duration > SLOW_SECONDS and "slow" not in report.keywords:
+        _UNMARKED_SLOW.append((report.nodeid, report.duration))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Listed, not failed: timing is for bench/, and a busy machine is no test failure."""
+    if _UNMARKED_SLOW:
+        terminalreporter.write_sep("=", f"over {SLOW_SECONDS:.0f} s without a slow mark")
+        for nodeid, seconds in sorted(_UNMARKED_SLOW, key=lambda item: -item[1]):
+            terminalreporter.write_line(f"{seconds:6.1f}s {nodeid}")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
