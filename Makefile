@@ -9,15 +9,17 @@ MAKEFLAGS += --no-print-directory
 VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
-# The slowest tests are listed so a slow suite shows where the time goes.
-PYTEST := $(VENV)/bin/pytest --durations=10
+# Two workers (pytest-xdist): the tests wait on Chromium, servers and subprocesses as much as
+# they compute. The 15 slowest tests are listed so a slow suite shows where the time goes.
+TEST_WORKERS ?= 2
+PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --durations=15
 PYTHON ?= python3
 
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/0
 DEMO_URL := http://127.0.0.1:5000
 
-APT_PACKAGES := xmlsec1 redis-server chromium w3m poppler-utils fonts-dejavu-core libfaketime \
+APT_PACKAGES := xmlsec1 redis-server chromium w3m poppler-utils fonts-dejavu-core \
 	libpango-1.0-0 libpangoft2-1.0-0
 # sudo only when not root (CI and these machines run as root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -27,7 +29,7 @@ NODE_STAMP := node_modules/.installed
 MANIFEST := static/vendor/manifest.json
 
 .PHONY: help deps system-deps python-deps node-deps assets translations saml-keys demo redis \
-	lint test test-sqlite test-postgres bench migration clean distclean
+	lint test test-sqlite test-postgres test-calendar bench migration lock clean distclean
 
 help: ## Show the targets
 	@echo "Mijn Overzicht: make <target>"
@@ -49,12 +51,24 @@ system-deps: ## Install the Debian packages that are missing (xmlsec1, redis, ch
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-python-deps: $(VENV_STAMP) ## Create .venv and pip install -e '.[dev]' (again only when pyproject.toml changes)
+python-deps: $(VENV_STAMP) ## Create .venv with the locked versions (requirements-dev.lock), then the app itself
 
-$(VENV_STAMP): pyproject.toml
+# The lock holds the exact versions the suite passed with; pyproject.toml keeps the ranges.
+# `pip check` fails when pyproject.toml asks for something the lock lacks: run `make lock`.
+$(VENV_STAMP): pyproject.toml requirements-dev.lock
 	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -qq -e '.[dev]'
+	$(PY) -m pip install -qq -r requirements-dev.lock
+	$(PY) -m pip install -qq --no-deps -e .
+	$(PY) -m pip check
 	touch $@
+
+LOCK_FLAGS := --quiet --strip-extras --no-emit-index-url --no-emit-find-links
+
+lock: ## Write requirements.lock (production) and requirements-dev.lock from pyproject.toml's ranges
+	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -qq pip-tools
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) --extra dev -o requirements-dev.lock pyproject.toml
 
 node-deps: $(NODE_STAMP) ## npm ci (htmx, axe-core) from package-lock.json
 
@@ -106,9 +120,16 @@ lint: python-deps ## ruff check, ruff format --check, mypy
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: deps lint ## Lint, then the whole suite on SQLite and on PostgreSQL (PG_TEST_URL)
-	@$(MAKE) test-sqlite
-	@$(MAKE) test-postgres
+# Runs a part and says how long it took ($(call timed,name,command)).
+timed = start=$$(date +%s); $(2); echo "== $(1): $$(( $$(date +%s) - start )) s"
+
+test: deps ## Lint, then the whole suite on SQLite and on PostgreSQL (PG_TEST_URL); times each part
+	@$(call timed,lint,$(MAKE) lint)
+	@$(call timed,suite on SQLite,$(MAKE) test-sqlite)
+	@$(call timed,suite on PostgreSQL,$(MAKE) test-postgres)
+
+test-calendar: deps ## The time-sensitive tests with the whole clock moved (DST night, New Year's Eve, +2 years)
+	@$(call timed,test-calendar,$(PY) scripts/test_calendar.py -n $(TEST_WORKERS))
 
 test-sqlite: ## The suite on SQLite only (no lint)
 	env -u TEST_DATABASE_URL $(PYTEST)

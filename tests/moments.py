@@ -14,9 +14,10 @@ ahead.
 
 from __future__ import annotations
 
-import glob
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
+
+import libfaketime
 
 from app.clock import AMSTERDAM, today
 
@@ -53,27 +54,22 @@ def dst_switch(kind: Literal["spring", "autumn"], after: date | None = None) -> 
     return day
 
 
-def next_weekday(weekday: int, after: date) -> date:
-    """The first date strictly after `after` that falls on `weekday` (Monday = 0)."""
-    return after + timedelta(days=(weekday - after.weekday() - 1) % 7 + 1)
-
-
-def libfaketime() -> str:
-    """Path of Debian's libfaketime (`make deps` installs it): it moves the clock of a whole
-    process and its children, which time-machine (this process only) cannot."""
-    found = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))
-    if not found:
-        raise RuntimeError("libfaketime is missing: run `make deps` (Debian package libfaketime)")
-    return found[0]
+def faketime_env(faketime: str) -> dict[str, str]:
+    """Environment that moves the wall clock of a process and its children (libfaketime, a
+    dev dependency; time-machine moves this process only). `faketime` is libfaketime's
+    FAKETIME: "@2026-12-07 11:00:00" starts the clock at that UTC moment, "+86400" moves it
+    ahead by that many seconds. Sleeps and timeouts keep real (monotonic) time."""
+    _, preload = libfaketime.get_reload_information()
+    return {
+        **preload,
+        "FAKETIME": faketime,
+        "TZ": "UTC",  # an absolute FAKETIME is read in the process's time zone
+        "DONT_FAKE_MONOTONIC": "1",
+        "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+    }
 
 
 def clock_env(start: datetime) -> dict[str, str]:
     """Environment for a child process whose clock starts at `start` and then runs on, so a
     worker subprocess lives on the same clock as the test that froze its own at `start`."""
-    return {
-        "LD_PRELOAD": libfaketime(),
-        "FAKETIME": "@" + start.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
-        "TZ": "UTC",  # libfaketime reads an absolute start time in the process's time zone
-        # Sleeps and timeouts keep real time; only the wall clock moves.
-        "FAKETIME_DONT_FAKE_MONOTONIC": "1",
-    }
+    return faketime_env("@" + start.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"))
