@@ -9,6 +9,7 @@ get an app context in the worker, and run as they are inside tests or a request.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -17,6 +18,9 @@ from redis import Redis
 from rq import Queue
 from rq.job import Job
 from rq.serializers import JSONSerializer
+from sqlalchemy import Engine
+
+from app.extensions import db
 
 QUEUE_NAME = "default"
 
@@ -49,6 +53,27 @@ def _app() -> Flask:
 
         _worker_app = create_app()
     return _worker_app
+
+
+# The engines whose pooled connections a forked child must not use (make_fork_safe).
+_parent_engines: list[Engine] = []
+
+
+def _forget_parent_connections() -> None:
+    """In a forked child: drop the parent's pooled database connections without closing them
+    (they are the parent's to close), so the child opens its own. Two processes on one
+    connection mix each other's queries and answers."""
+    for engine in _parent_engines:
+        engine.dispose(close=False)
+
+
+def make_fork_safe(app: Flask) -> None:
+    """Every later fork of this process (RQ's work horse for a PDF job, the clock process)
+    starts without the app's database connections. Call before the first fork."""
+    if not _parent_engines:
+        os.register_at_fork(after_in_child=_forget_parent_connections)
+    with app.app_context():
+        _parent_engines.extend(e for e in db.engines.values() if e not in _parent_engines)
 
 
 def app_job(func: Callable[P, R]) -> Callable[P, R]:

@@ -25,7 +25,7 @@ from rq.exceptions import DuplicateJobError
 from rq.serializers import JSONSerializer
 from rq.worker import BaseWorker, WorkerStatus
 
-from jobs import _app, app_job
+from jobs import _app, app_job, make_fork_safe
 
 log = logging.getLogger("jobs.reminders")
 
@@ -124,6 +124,7 @@ def run_worker(burst: bool = False, with_clock: bool = True, simple: bool = Fals
     for noisy in ("alembic", "weasyprint", "fontTools", "xmlschema"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     warm_up()
+    make_fork_safe(_app())
     config = _app().config
     url, queue_name = config["REDIS_URL"], config["REMINDER_QUEUE"]
     clock = None

@@ -26,6 +26,8 @@ from app.services.notifications import dispatch as dispatch_module
 from app.services.notifications.dispatch import dispatch_due
 from app.services.notifications.outbox import transition
 from app.services.notifications.sweepers import sweep_leases
+from jobs import make_fork_safe
+from jobs.reminders import ReminderWorker
 from tests.moments import clock_env
 from tests.notifications.conftest import (
     NOW,
@@ -41,13 +43,32 @@ from tests.notifications.conftest import (
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class ForkSafeWorker(Worker):
-    """RQ's forking worker; the horse opens its own database connections (never share a
-    connection across fork)."""
+def forking_worker(app: Flask, queue: Queue) -> ReminderWorker:
+    """The Procfile's worker class, forking a work horse for every job (as for PDF jobs), set
+    up as run_worker sets it up: no horse shares the test's database connections."""
+    make_fork_safe(app)
+    return ReminderWorker([queue], connection=queue.connection, serializer=JSONSerializer)
 
-    def main_work_horse(self, job, queue):  # type: ignore[no-untyped-def]
-        db.engine.dispose(close=False)
-        super().main_work_horse(job, queue)
+
+def pooled_connections() -> int:
+    """A job: the database connections this process's pool holds when the job starts."""
+    return int(db.engine.pool.checkedin())
+
+
+def test_a_forked_work_horse_starts_without_the_parents_connections(
+    app: Flask, queue: Queue
+) -> None:
+    """Pooled connections must not cross fork(): parent and child would talk over one socket.
+    The horse runs a job that looks at its pool, then uses the database itself."""
+    db.session.execute(select(func.count(NotificationEvent.id)))
+    db.session.commit()  # the connection goes back to the pool, where a fork would find it
+    assert db.engine.pool.checkedin() >= 1
+    job = queue.enqueue(pooled_connections)
+    forking_worker(app, queue).work(burst=True)
+    job.refresh()
+    assert job.is_finished, job.latest_result()
+    assert job.return_value() == 0
+    assert db.session.execute(select(func.count(NotificationEvent.id))).scalar_one() == 0
 
 
 def _kill_horse_when(smtp: SmtpRecorder, worker: Worker, stage: str) -> None:
@@ -68,7 +89,7 @@ def test_horse_killed_mid_send_then_the_lease_sweeper_recovers_the_row(
     had the message: exactly one message in the end. Killed after the server accepted it: the
     documented at-least-once window, two copies with the same Message-ID (receivers dedupe)."""
     plan_due_reminder("email")
-    worker = ForkSafeWorker([queue], connection=queue.connection, serializer=JSONSerializer)
+    worker = forking_worker(app, queue)
     _kill_horse_when(smtp, worker, stage)
     with time_machine.travel(SEND, tick=False):
         dispatch_due()
