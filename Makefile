@@ -145,12 +145,16 @@ bench: deps ## Run the benchmarks in bench/ (page weight budgets)
 	done; \
 	exit $$status
 
-migration: deps ## Regenerate the initial migration from app/models (replaces migrations/versions/)
-	rm -f migrations/versions/*.py
+# Every schema change is a new revision on top of the others (a database in production is at
+# the last one); the numbered ids keep them in order. The test checks models == upgrade head.
+migration: deps ## A new Alembic revision from the models' changes: make migration MESSAGE="what changed"
+	@test -n "$(MESSAGE)" || { echo 'Say what changed: make migration MESSAGE="..."' >&2; exit 2; }
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	DATABASE_URL="sqlite:///$$tmp/empty.sqlite" MIJN_CONFIG=demo \
-		$(FLASK) db migrate -m "initial schema" --rev-id 0001
-	$(VENV)/bin/pytest -q tests/test_migrations.py
+	next=$$(printf '%04d' $$(( $$(ls migrations/versions/*.py | wc -l) + 1 ))); \
+	DATABASE_URL="sqlite:///$$tmp/head.sqlite" MIJN_CONFIG=demo $(FLASK) db upgrade; \
+	DATABASE_URL="sqlite:///$$tmp/head.sqlite" MIJN_CONFIG=demo \
+		$(FLASK) db migrate -m "$(MESSAGE)" --rev-id "$$next"
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/test_migrations.py
 
 # --- tidy ---------------------------------------------------------------------------------
 
