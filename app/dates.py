@@ -6,10 +6,12 @@ from datetime import date, datetime
 
 from flask_babel import format_date, format_time, get_locale, gettext
 
+from app.clock import today as amsterdam_today
+
 
 def long_date(d: date, today: date | None = None) -> str:
     """'vrijdag 4 december', with the year only when it is not this year."""
-    this_year = (today or date.today()).year
+    this_year = (today or amsterdam_today()).year  # the residents' year, not the server's
     fmt = "EEEE d MMMM" if d.year == this_year else "EEEE d MMMM y"
     return format_date(d, fmt)
 
