@@ -167,6 +167,8 @@ class Config:
     REMINDER_QUIET_START = os.environ.get("REMINDER_QUIET_START", "21:00")
     # End of the quiet hours (exclusive: at 08:00 sending starts again).
     REMINDER_QUIET_END = os.environ.get("REMINDER_QUIET_END", "08:00")
+    # RQ queue for other background jobs, such as slow summary PDFs (the Procfile worker too).
+    JOB_QUEUE = os.environ.get("JOB_QUEUE", "default")
     # RQ queue for deliver and dispatch jobs (the Procfile worker listens to it).
     REMINDER_QUEUE = os.environ.get("REMINDER_QUEUE", "reminders")
     # Seconds between dispatcher runs (the clock in `python -m jobs.reminders worker`).

@@ -1,9 +1,9 @@
-"""The one door for background work: `enqueue("jobs.reminders.send_due", dossier_id)`.
+"""Background jobs: the functions RQ runs, and what a worker process needs to run them.
 
-Jobs run in `rq worker --serializer json` (see Procfile). Arguments are ids and plain values only:
-the job loads what it needs from the database, which stays the source of truth. The JSON serializer
-enforces that (an ORM object cannot be queued). Job functions wrap themselves in `@app_job` so they
-get an app context in the worker, and run as they are inside tests or a request.
+Jobs are put on a queue only through app.queues (the one door), by dotted path, with ids and
+plain values as arguments. Job functions wrap themselves in `@app_job` so they get an app context
+in the worker (one app per worker process, `_app()`), and run as they are inside tests or a
+request. `make_fork_safe` keeps pooled database connections out of forked work horses.
 """
 
 from __future__ import annotations
@@ -11,18 +11,13 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
-from flask import Flask, current_app, has_app_context
-from redis import Redis
-from rq import Queue
-from rq.job import Job
-from rq.serializers import JSONSerializer
+from flask import Flask, has_app_context
 from sqlalchemy import Engine
 
+from app import create_app
 from app.extensions import db
-
-QUEUE_NAME = "default"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -30,27 +25,10 @@ R = TypeVar("R")
 _worker_app: Flask | None = None
 
 
-def get_queue(name: str = QUEUE_NAME) -> Queue:
-    """The RQ queue on the app's REDIS_URL (call inside an app context)."""
-    connection = Redis.from_url(current_app.config["REDIS_URL"])
-    return Queue(name, connection=connection, serializer=JSONSerializer)
-
-
-def enqueue(func: str | Callable[..., Any], *args: Any, **kwargs: Any) -> Job:
-    """Queue `func` (a dotted path or a module-level function) with id-only arguments."""
-    queue = get_queue()
-    # Two calls because rq types `func` as a constrained TypeVar (str or callable), not a union.
-    if isinstance(func, str):
-        return queue.enqueue(func, *args, **kwargs)
-    return queue.enqueue(func, *args, **kwargs)
-
-
 def _app() -> Flask:
     # One app per worker process, built from MIJN_CONFIG like the web process.
     global _worker_app
     if _worker_app is None:
-        from app import create_app
-
         _worker_app = create_app()
     return _worker_app
 

@@ -18,13 +18,13 @@ import multiprocessing
 import time
 from typing import Any
 
-from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker, Worker
 from rq.exceptions import DuplicateJobError
 from rq.serializers import JSONSerializer
 from rq.worker import BaseWorker, WorkerStatus
 
+from app.queues import get_queue
 from jobs import _app, app_job, make_fork_safe
 
 log = logging.getLogger("jobs.reminders")
@@ -96,7 +96,7 @@ def enqueue_tick(queue: Queue, interval: int, now: float | None = None) -> bool:
 
 def run_clock(redis_url: str, queue_name: str, interval: int) -> None:
     logging.basicConfig(level=logging.INFO)
-    queue = Queue(queue_name, connection=Redis.from_url(redis_url), serializer=JSONSerializer)
+    queue = get_queue(queue_name, redis_url)
     while True:
         try:
             enqueue_tick(queue, interval)
@@ -136,11 +136,8 @@ def run_worker(burst: bool = False, with_clock: bool = True, simple: bool = Fals
             daemon=True,
         )
         clock.start()
-    connection = Redis.from_url(url)
-    queues = [
-        Queue(name, connection=connection, serializer=JSONSerializer)
-        for name in dict.fromkeys(["default", queue_name])
-    ]
+    queues = [get_queue(name, url) for name in dict.fromkeys([config["JOB_QUEUE"], queue_name])]
+    connection = queues[0].connection
     worker: BaseWorker
     if simple:
         worker = SimpleWorker(queues, connection=connection, serializer=JSONSerializer)

@@ -28,9 +28,11 @@ import weasyprint
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from markupsafe import Markup
+from redis.exceptions import RedisError
 
 from app import clock
 from app.models import Resident
+from app.queues import enqueue
 from app.services.overview import light_words
 from app.services.pdf_engine import (
     PDF_VARIANT,
@@ -268,10 +270,8 @@ def _should_queue(html_chars: int) -> bool:
 
 def _enqueue(resident_id: int, key: str) -> bool:
     try:
-        from jobs import enqueue
-
         enqueue("jobs.summary.render_summary", resident_id)
-    except Exception:  # no jobs door yet, or Redis down: the caller renders inline
+    except RedisError:  # Redis down: the caller renders inline
         log.warning("summary render could not be queued; rendering inline", exc_info=True)
         return False
     _mark_queued(key)

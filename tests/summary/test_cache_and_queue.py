@@ -14,14 +14,13 @@ import pytest
 import time_machine
 from flask import Flask
 from flask_babel import force_locale
-from redis import Redis
 from rq import Queue, SimpleWorker
 from rq.serializers import JSONSerializer
 
-import jobs
 from app import clock
 from app.extensions import db
 from app.models import Holder, TaskKind
+from app.queues import get_queue
 from app.services import summary_pdf
 from app.services.appointments import free_slots, reschedule_appointment
 from app.services.demo import DEMO_RESIDENTS
@@ -116,12 +115,9 @@ def test_old_cache_files_are_removed(app: Flask, seeded: None, summary_cache: Pa
 
 @pytest.fixture
 def rq_queue(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Queue]:
-    """jobs.enqueue on the real Redis, on a queue of this test's own."""
-    connection = Redis.from_url(app.config["REDIS_URL"])
-    queue = Queue(
-        f"test-summary-{uuid.uuid4().hex}", connection=connection, serializer=JSONSerializer
-    )
-    monkeypatch.setattr(jobs, "get_queue", lambda name=None: queue)
+    """The app's job queue on the real Redis: a queue of this test's own."""
+    monkeypatch.setitem(app.config, "JOB_QUEUE", f"test-summary-{uuid.uuid4().hex}")
+    queue = get_queue()
     yield queue
     queue.delete(delete_jobs=True)
 
@@ -143,7 +139,7 @@ def test_slow_render_is_queued_and_polled(
     assert rq_queue.count == 1
 
     monkeypatch.undo()
-    monkeypatch.setattr(jobs, "get_queue", lambda name=None: rq_queue)
+    monkeypatch.setitem(app.config, "JOB_QUEUE", rq_queue.name)  # undo() took it back
     worker = SimpleWorker([rq_queue], connection=rq_queue.connection, serializer=JSONSerializer)
     assert worker.work(burst=True)
     assert job.get_status(refresh=True) == "finished", job.exc_info

@@ -9,13 +9,12 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from redis import Redis
 from rq import Queue
 from rq.serializers import JSONSerializer
 
-import jobs
 from app import clock
 from app.models import Channel
+from app.queues import get_queue
 from app.services.demo import DEMO_RESIDENTS
 from tests.html import check_page, text_of
 from tests.login import log_in
@@ -95,12 +94,8 @@ def test_each_resident_gets_their_own_pdf(as_resident, tmp_path) -> None:  # typ
 
 @pytest.fixture
 def rq_queue(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Queue]:
-    queue = Queue(
-        f"test-summary-{uuid.uuid4().hex}",
-        connection=Redis.from_url(app.config["REDIS_URL"]),
-        serializer=JSONSerializer,
-    )
-    monkeypatch.setattr(jobs, "get_queue", lambda name=None: queue)
+    monkeypatch.setitem(app.config, "JOB_QUEUE", f"test-summary-{uuid.uuid4().hex}")
+    queue = get_queue()
     yield queue
     queue.delete(delete_jobs=True)
 

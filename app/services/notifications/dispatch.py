@@ -29,6 +29,7 @@ from app import clock
 from app.extensions import db
 from app.models import Holder, Notification, ReminderPreference, Resident, Task, TaskStatus
 from app.models.notification import Channel, NotificationStatus, ReminderKind
+from app.queues import get_queue
 from app.services.notifications.outbox import CHUNK, transition
 from app.services.notifications.preferences import Preferences, preferences_from_row
 from app.services.notifications.quiet_hours import next_allowed
@@ -63,8 +64,6 @@ def deliver_job_id(notification_id: str, attempts: int) -> str:
 
 
 def reminder_queue() -> Queue:
-    from jobs import get_queue
-
     return get_queue(current_app.config["REMINDER_QUEUE"])
 
 
