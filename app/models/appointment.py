@@ -5,20 +5,14 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.organisation import Organisation
 from app.models.task import Task
-from app.models.types import UTCDateTime
-
-
-def _enum(e: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        e, name=name, native_enum=False, length=20, values_callable=lambda x: [m.value for m in x]
-    )
+from app.models.types import UTCDateTime, string_enum
 
 
 class Channel(enum.StrEnum):
@@ -42,7 +36,7 @@ class AppointmentSlot(db.Model):  # type: ignore[name-defined]
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     minutes: Mapped[int] = mapped_column(default=30)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "appointment_channel"))
+    channel: Mapped[Channel] = mapped_column(string_enum(Channel, "appointment_channel"))
     # Desk: the address and room. Video: how the link arrives. Phone: empty (we call the resident).
     location: Mapped[str] = mapped_column(Text, default="")
     # Who the resident meets or who calls ("P. Jansen").
@@ -78,7 +72,7 @@ class Appointment(db.Model):  # type: ignore[name-defined]
     topic: Mapped[str] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[AppointmentStatus] = mapped_column(
-        _enum(AppointmentStatus, "appointment_status"), default=AppointmentStatus.BOOKED
+        string_enum(AppointmentStatus, "appointment_status"), default=AppointmentStatus.BOOKED
     )
     booked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.organisation import Organisation, StaffMember
 from app.models.task import Task
-from app.models.types import UTCDateTime
+from app.models.types import UTCDateTime, string_enum
 
 
 class DocumentStatus(enum.StrEnum):
@@ -52,13 +52,7 @@ class Document(db.Model):  # type: ignore[name-defined]
         ForeignKey("staff_member.id"), default=None
     )
     status: Mapped[DocumentStatus] = mapped_column(
-        Enum(
-            DocumentStatus,
-            name="document_status",
-            native_enum=False,
-            length=20,
-            values_callable=lambda x: [m.value for m in x],
-        ),
+        string_enum(DocumentStatus, "document_status"),
         default=DocumentStatus.RECEIVED,
     )
     # Why it was not approved, in plain words the resident reads.

@@ -15,12 +15,12 @@ import uuid
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, Time, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, Time, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.base import utcnow
-from app.models.types import UTCDateTime
+from app.models.types import UTCDateTime, string_enum
 
 
 class NotificationStatus(enum.StrEnum):
@@ -69,18 +69,6 @@ class ReminderKind(enum.StrEnum):
     DOCUMENT = "document"
 
 
-def _enum(e: type[enum.Enum], name: str) -> Enum:
-    # Plain strings (no native enum type), like the other models.
-    return Enum(
-        e,
-        name=name,
-        native_enum=False,
-        values_callable=lambda x: [m.value for m in x],
-        length=20,
-        validate_strings=True,
-    )
-
-
 def new_notification_id() -> str:
     return str(uuid.uuid4())
 
@@ -113,8 +101,8 @@ class Notification(db.Model):  # type: ignore[name-defined]
     subject_id: Mapped[str] = mapped_column(String(40))
     resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"))
     # appointment / document (the resident's channel choice is per kind).
-    kind: Mapped[ReminderKind] = mapped_column(_enum(ReminderKind, "reminder_kind"))
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "notification_channel"))
+    kind: Mapped[ReminderKind] = mapped_column(string_enum(ReminderKind, "reminder_kind"))
+    channel: Mapped[Channel] = mapped_column(string_enum(Channel, "notification_channel"))
     # Template key and version, pinned when planned (a later template change does not apply).
     template: Mapped[str] = mapped_column(String(60))
     template_version: Mapped[int] = mapped_column(Integer)
@@ -127,7 +115,7 @@ class Notification(db.Model):  # type: ignore[name-defined]
     # Never sent at or after this moment (e.g. the appointment's start).
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     status: Mapped[NotificationStatus] = mapped_column(
-        _enum(NotificationStatus, "notification_status"), default=NotificationStatus.PENDING
+        string_enum(NotificationStatus, "notification_status"), default=NotificationStatus.PENDING
     )
     # Why it ended as it did: opted-out, expired, rescheduled, a provider code, ...
     status_reason: Mapped[str | None] = mapped_column(String(200), default=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -13,7 +13,7 @@ from app.models.base import utcnow
 from app.models.document import Document
 from app.models.organisation import Organisation, StaffMember
 from app.models.task import Task
-from app.models.types import UTCDateTime
+from app.models.types import UTCDateTime, string_enum
 
 
 class QuestionStatus(enum.StrEnum):
@@ -40,13 +40,7 @@ class Question(db.Model):  # type: ignore[name-defined]
     # The start of the question, shown in lists and the timeline.
     subject: Mapped[str] = mapped_column(String(120))
     status: Mapped[QuestionStatus] = mapped_column(
-        Enum(
-            QuestionStatus,
-            name="question_status",
-            native_enum=False,
-            length=20,
-            values_callable=lambda x: [m.value for m in x],
-        ),
+        string_enum(QuestionStatus, "question_status"),
         default=QuestionStatus.WAITING,
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,13 +3,13 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.organisation import Organisation
-from app.models.types import UTCDateTime
+from app.models.types import UTCDateTime, string_enum
 
 
 class TaskKind(enum.StrEnum):
@@ -32,18 +32,6 @@ class TaskStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-def _enum(e: type[enum.Enum], name: str) -> Enum:
-    # Stored as plain strings (no native enum types): migrations stay simple on both databases.
-    return Enum(
-        e,
-        name=name,
-        native_enum=False,
-        values_callable=lambda x: [m.value for m in x],
-        length=20,
-        validate_strings=True,
-    )
-
-
 class Task(db.Model):  # type: ignore[name-defined]
     """An item in the dossier: something the resident or an organisation has to do."""
 
@@ -52,10 +40,10 @@ class Task(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
-    kind: Mapped[TaskKind] = mapped_column(_enum(TaskKind, "task_kind"))
-    holder: Mapped[Holder] = mapped_column(_enum(Holder, "task_holder"))
+    kind: Mapped[TaskKind] = mapped_column(string_enum(TaskKind, "task_kind"))
+    holder: Mapped[Holder] = mapped_column(string_enum(Holder, "task_holder"))
     status: Mapped[TaskStatus] = mapped_column(
-        _enum(TaskStatus, "task_status"), default=TaskStatus.OPEN
+        string_enum(TaskStatus, "task_status"), default=TaskStatus.OPEN
     )
     # The organisation that asked for it (resident tasks) or works on it (organisation tasks).
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))

@@ -3,13 +3,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.organisation import Organisation, StaffMember
-from app.models.types import UTCDateTime
+from app.models.types import UTCDateTime, string_enum
 
 
 class ActorType(enum.StrEnum):
@@ -27,15 +27,7 @@ class TimelineEvent(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    actor_type: Mapped[ActorType] = mapped_column(
-        Enum(
-            ActorType,
-            name="actor_type",
-            native_enum=False,
-            length=20,
-            values_callable=lambda x: [m.value for m in x],
-        )
-    )
+    actor_type: Mapped[ActorType] = mapped_column(string_enum(ActorType, "actor_type"))
     actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"), default=None)
     # True when staff did something the resident could have done, for the resident.
     on_behalf_of_resident: Mapped[bool] = mapped_column(default=False)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -26,3 +27,16 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def string_enum(e: type[enum.Enum], name: str) -> Enum:
+    """An enum column stored as its plain string values (no native enum type, so migrations
+    stay simple on both databases); a value outside the enum is refused on write."""
+    return Enum(
+        e,
+        name=name,
+        native_enum=False,
+        values_callable=lambda members: [m.value for m in members],
+        length=20,
+        validate_strings=True,
+    )
