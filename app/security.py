@@ -1,8 +1,12 @@
-"""Response headers every page gets: a strict CSP (no third-party anything), no framing."""
+"""Response headers every page gets: a strict CSP (no third-party anything), no framing, and
+no copy of a logged-in page kept anywhere (a library PC's disk must not hold someone's dossier)."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_login import current_user
+
+PRIVATE = "private, no-store"
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -19,4 +23,7 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint != "static" and current_user and current_user.is_authenticated:
+            # Every page a logged-in person sees shows their data (the header alone names them).
+            response.headers["Cache-Control"] = PRIVATE
         return response
