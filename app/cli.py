@@ -6,11 +6,25 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+DEMO_ENVIRONMENTS = ("demo", "test")
+
+
+def refuse_outside_demo(app: Flask, command: str) -> None:
+    """Demo data holds staff with a published password and fixed TOTP secrets: anyone who has
+    read the code could log in. It must never reach a real database."""
+    env = app.config["ENV_NAME"]
+    if env not in DEMO_ENVIRONMENTS:
+        raise click.ClickException(
+            f"`flask {command}` only runs in the demo or test configuration (this is {env!r}); "
+            "it would add staff logins everyone can look up. Use `flask create-admin` instead."
+        )
+
 
 def init_app(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
-        """Fill an empty database with demo organisations, staff and residents."""
+        """Fill an empty database with demo organisations, staff and residents (demo/test only)."""
+        refuse_outside_demo(app, "seed-demo")
         from app.services.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS, seed_demo
         from app.services.demo_staff import describe_demo_staff
 
