@@ -168,6 +168,17 @@ def reset(staff_id: int) -> Response:
     return _one_time_password_page(member, password)
 
 
+@bp.post("/medewerker/<int:staff_id>/ontgrendelen")
+@admin_required
+def unlock(staff_id: int) -> Response:
+    member = _managed(staff_id)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    staff_auth.lift_lock(member)
+    flash(gettext("The lock is lifted. %(name)s can log in again.", name=member.name))
+    return redirect(url_for("admin.staff", staff_id=member.id), 303)
+
+
 @bp.get("/toegangslog.csv")
 @admin_required
 def export() -> Response:

@@ -42,7 +42,10 @@ def login() -> Response | str:
     problem = ""
     if form.validate_on_submit():
         result = staff_auth.authenticate(
-            form.email.data or "", form.password.data or "", form.code.data or ""
+            form.email.data or "",
+            form.password.data or "",
+            form.code.data or "",
+            request.remote_addr or "",
         )
         if result.outcome == "ok" and result.staff is not None:
             if current_user.is_authenticated:
