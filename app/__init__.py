@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, session
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import assets, cli, errors, language, security, selfservice
 from app.config import ROOT, Config, config_from_env
@@ -27,6 +28,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     from app import checks
 
     checks.check_settings(app)
+    _trust_proxies(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -49,6 +51,16 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     cli.init_app(app)
     _register_blueprints(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client address (rate limits, logs) and
+    the scheme from X-Forwarded-For / X-Forwarded-Proto, believing only that many hops.
+    X-Forwarded-Host is never believed: every address we hand out comes from SAML_SP_BASE_URL
+    and PORTAL_URL, so a forged Host header cannot point a link elsewhere."""
+    hops = int(app.config.get("TRUSTED_PROXIES", 0))
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def select_locale() -> str:

@@ -9,6 +9,7 @@ from flask import Flask
 
 from app.config import DEFAULT_SECRET, DEMO_ENCRYPTION_KEY
 from app.digid.levels import LEVELS
+from app.digid.metadata import plain_http_artifact_locations
 
 
 class SettingsError(RuntimeError):
@@ -22,6 +23,22 @@ def _file_problem(config: dict[str, Any], setting: str, required: bool) -> str |
     if not path or not Path(path).is_file():
         return f"{setting} does not point to a file ({path or 'not set'})"
     return None
+
+
+def _plain_http_back_channel(config: dict[str, Any]) -> str | None:
+    """The back channel carries the BSN: never without TLS. Metadata that is not XML at all is
+    left to the signature check at first use, which refuses it."""
+    path = Path(config.get("SAML_IDP_METADATA_FILE") or "")
+    if not path.is_file():
+        return None
+    plain = plain_http_artifact_locations(path.read_bytes())
+    if not plain:
+        return None
+    return (
+        "SAML_IDP_METADATA_FILE lists an ArtifactResolutionService without TLS "
+        f"({', '.join(plain)}); the back channel carries the BSN, so production only uses "
+        "https:// addresses with a verified certificate"
+    )
 
 
 def saml_problems(config: dict[str, Any]) -> list[str]:
@@ -41,6 +58,7 @@ def saml_problems(config: dict[str, Any]) -> list[str]:
         config.get("SAML_BACKCHANNEL_KEY_FILE")
     ):
         problems.append("SAML_BACKCHANNEL_CERT_FILE and SAML_BACKCHANNEL_KEY_FILE go together")
+    problems.append(_plain_http_back_channel(config))
     if not config.get("SAML_SP_ENTITY_ID"):
         problems.append("SAML_SP_ENTITY_ID is not set")
     level = str(config.get("SAML_MIN_LEVEL", "")).strip().lower()

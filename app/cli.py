@@ -5,12 +5,29 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from saml2.s_utils import UnknownSystemEntity, UnsupportedBinding
+
+from app.digid.entities import Entities, NotConfigured, entities
+
+DEMO_ENVIRONMENTS = ("demo", "test")
+
+
+def refuse_outside_demo(app: Flask, command: str) -> None:
+    """Demo data holds staff with a published password and fixed TOTP secrets: anyone who has
+    read the code could log in. It must never reach a real database."""
+    env = app.config["ENV_NAME"]
+    if env not in DEMO_ENVIRONMENTS:
+        raise click.ClickException(
+            f"`flask {command}` only runs in the demo or test configuration (this is {env!r}); "
+            "it would add staff logins everyone can look up. Use `flask create-admin` instead."
+        )
 
 
 def init_app(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
-        """Fill an empty database with demo organisations, staff and residents."""
+        """Fill an empty database with demo organisations, staff and residents (demo/test only)."""
+        refuse_outside_demo(app, "seed-demo")
         from app.services.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS, seed_demo
         from app.services.demo_staff import describe_demo_staff
 
@@ -51,7 +68,6 @@ def init_app(app: Flask) -> None:
     def saml_check_command() -> None:
         """Load the DigiD settings as a login would (IdP metadata signature included) and show
         what the portal will talk to. Exits with status 1 when something is wrong."""
-        from app.digid.entities import NotConfigured, entities
 
         try:
             ent = entities(app)
@@ -60,18 +76,32 @@ def init_app(app: Flask) -> None:
         client = ent.client
         click.echo(f"SP entity id:  {client.config.entityid}")
         click.echo(f"IdP entity id: {ent.idp_entity_id} (metadata signature checked)")
-        for label, service, binding in (
-            ("Login", "single_sign_on_service", "HTTP-Redirect"),
-            ("Artifact resolution", "artifact_resolution_service", "SOAP"),
-            ("Logout", "single_logout_service", "HTTP-Redirect"),
+        problems = []
+        for label, service, binding, needed in (
+            ("Login", "single_sign_on_service", "HTTP-Redirect", True),
+            ("Artifact resolution", "artifact_resolution_service", "SOAP", True),
+            ("Logout", "single_logout_service", "HTTP-Redirect", app.config["SAML_SINGLE_LOGOUT"]),
         ):
-            found = client.metadata.service(
-                ent.idp_entity_id,
-                "idpsso_descriptor",
-                service,
-                f"urn:oasis:names:tc:SAML:2.0:bindings:{binding}",
-            )
-            where = ", ".join(e["location"] for e in found or []) or "none"
-            click.echo(f"{label}: {where}")
+            where = idp_locations(ent, service, binding)
+            click.echo(f"{label}: {', '.join(where) or 'none'}")
+            if not where and needed:
+                problems.append(f"the IdP metadata has no {binding} {label.lower()} endpoint")
         verify, (cert, _) = client.request_args["verify"], client.request_args["cert"]
         click.echo(f"Back channel: client certificate {cert}, server checked against {verify}")
+        if problems:
+            raise click.ClickException("; ".join(problems))
+
+
+def idp_locations(ent: Entities, service: str, binding: str) -> list[str]:
+    """The IdP's addresses for a service and binding; none when its metadata lists none (DigiD
+    metadata may leave out Redirect logout, and pysaml2 raises for a missing binding)."""
+    try:
+        found = ent.client.metadata.service(
+            ent.idp_entity_id,
+            "idpsso_descriptor",
+            service,
+            f"urn:oasis:names:tc:SAML:2.0:bindings:{binding}",
+        )
+    except (UnsupportedBinding, UnknownSystemEntity):
+        return []
+    return [str(e["location"]) for e in found or []]

@@ -49,6 +49,9 @@ class Config:
     COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "text/javascript"]
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 256
+    # Reverse proxies in front of the app that set X-Forwarded-For and X-Forwarded-Proto (0: none,
+    # the headers are ignored). Only that many hops are believed: a client cannot forge its address.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # How the organisations can be reached without the portal (login page, errors, footer).
     HELP_PHONE = os.environ.get("HELP_PHONE", "14 0172")
     # The opening hours as text, per language (app.dates.help_hours picks the page's language).
@@ -196,7 +199,9 @@ class DemoConfig(Config):
     """`make demo`: SQLite, the test IdP, plain HTTP on loopback."""
 
     SESSION_COOKIE_SECURE = False
-    TEST_IDP_ENABLED = True
+    # TEST_IDP_ENABLED=0 tries DigiD preproduction from the demo: the test IdP is off and
+    # SAML_IDP_METADATA_FILE (with SAML_IDP_METADATA_CERT_FILE) is used, as in production.
+    TEST_IDP_ENABLED = os.environ.get("TEST_IDP_ENABLED", "1") != "0"
 
 
 class TestConfig(DemoConfig):
@@ -204,6 +209,7 @@ class TestConfig(DemoConfig):
 
     ENV_NAME = "test"
     TESTING = True
+    TEST_IDP_ENABLED = True
     SECRET_KEY = "test-secret"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     # Uploads of a test run go to a temp folder of their own (tests may point it elsewhere).

@@ -24,7 +24,10 @@ from app.models import Dossier
 
 # Bump when templates change in a way that must invalidate what browsers hold.
 TEMPLATE_VERSION = "1"
-CACHE_CONTROL = "private, no-cache"
+# no-store, not no-cache: the page holds personal data, so the browser keeps no copy. The poll does
+# not need one either: live.js remembers the tag and sends If-None-Match itself, and a 304 to a
+# request with its own validator reaches the script as a 304 (nothing is read from the cache).
+CACHE_CONTROL = "private, no-store"
 
 
 @dataclass(frozen=True)

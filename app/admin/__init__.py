@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
+
+from app.cli import refuse_outside_demo
 
 
 @click.command("create-admin")
@@ -43,6 +45,7 @@ def create_admin(name: str, email: str, slug: str, organisation_name: str, kind:
 @with_appcontext
 def demo_staff() -> None:
     """Print the demo staff logins (demo only) with their current TOTP codes."""
+    refuse_outside_demo(current_app, "demo-staff")
     from app.services.demo_staff import describe_demo_staff
 
     for line in describe_demo_staff():

@@ -11,9 +11,9 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    make_response,
     redirect,
     render_template,
-    session,
     stream_with_context,
     url_for,
 )
@@ -32,7 +32,6 @@ from app.services import staff_auth
 from app.services.access_log import CSV_HEADER, csv_line, export_rows, record_access
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
-NEW_PASSWORD_KEY = "admin_new_password"  # noqa: S105 - a session key, not a password
 
 
 def _my_orgs() -> dict[int, Organisation]:
@@ -86,9 +85,31 @@ def index() -> Response | str:
                 form.name.data or "", form.email.data or "", organisation, form.role.data or ""
             )
             db.session.commit()
-            session[NEW_PASSWORD_KEY] = password
-            return redirect(url_for("admin.staff", staff_id=staff.id), 303)
+            return _one_time_password_page(staff, password)
     return render_template("admin/index.html", form=form, staff=_staff_of(set(orgs)))
+
+
+def _staff_page(member: StaffMember, form: LinkForm, new_password: str | None = None) -> str:
+    return render_template(
+        "admin/staff.html",
+        member=member,
+        form=form,
+        my_orgs=_my_orgs(),
+        new_password=new_password,
+        locked=staff_auth.is_locked(member, clock.now()),
+    )
+
+
+def _one_time_password_page(member: StaffMember, password: str) -> Response:
+    """The new password, shown once: in the answer to the POST that made it, and nowhere else.
+
+    Not in the session (a signed cookie anyone holding it can read), not in a redirect target,
+    and no-store so no cache or browser history keeps it."""
+    form = LinkForm()
+    _org_choices(form)
+    response = make_response(_staff_page(member, form, password))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/medewerker/<int:staff_id>", methods=["GET", "POST"])
@@ -114,14 +135,7 @@ def staff(staff_id: int) -> Response | str:
             db.session.commit()
             flash(gettext("The link is saved."))
             return redirect(url_for("admin.staff", staff_id=member.id), 303)
-    return render_template(
-        "admin/staff.html",
-        member=member,
-        form=form,
-        my_orgs=orgs,
-        new_password=session.pop(NEW_PASSWORD_KEY, None),
-        locked=staff_auth.is_locked(member, clock.now()),
-    )
+    return _staff_page(member, form)
 
 
 @bp.post("/medewerker/<int:staff_id>/ontkoppelen/<int:membership_id>")
@@ -149,8 +163,19 @@ def reset(staff_id: int) -> Response:
     member = _managed(staff_id)
     if not PlainForm().validate_on_submit():
         abort(400)
-    session[NEW_PASSWORD_KEY] = staff_auth.reset_login(member)
+    password = staff_auth.reset_login(member)
     db.session.commit()
+    return _one_time_password_page(member, password)
+
+
+@bp.post("/medewerker/<int:staff_id>/ontgrendelen")
+@admin_required
+def unlock(staff_id: int) -> Response:
+    member = _managed(staff_id)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    staff_auth.lift_lock(member)
+    flash(gettext("The lock is lifted. %(name)s can log in again.", name=member.name))
     return redirect(url_for("admin.staff", staff_id=member.id), 303)
 
 

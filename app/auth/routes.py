@@ -13,10 +13,10 @@ from werkzeug.wrappers import Response
 from app.digid import slo
 from app.digid.logs import redact
 from app.digid.metadata import signed_sp_metadata_xml
-from app.digid.relay import safe_local_path
 from app.digid.sp import LoginFailed, NotConfigured, finish_login, start_login
 from app.errors import render_error
 from app.extensions import csrf, db
+from app.local_paths import safe_local_path
 from app.services.accounts import (
     end_all_sessions,
     end_session,

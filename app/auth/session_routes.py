@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.htmx import is_htmx
+from app.local_paths import safe_local_path
 from app.services import sessions
 from app.services.accounts import end_session
 
@@ -24,10 +25,7 @@ def extend() -> Response:
         return redirect(url_for("session.expired"), 303)
     if is_htmx():
         return Response(status=204)
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("overview.index")
-    return redirect(target, 303)
+    return redirect(safe_local_path(request.form.get("next")), 303)
 
 
 @bp.get("/sessie-verlopen")

@@ -143,7 +143,12 @@ def _build(config: dict[str, Any]) -> Entities:
     from saml2.server import Server
 
     from app.digid import idp, keys
-    from app.digid.metadata import MetadataError, sp_metadata_xml, verified_metadata
+    from app.digid.metadata import (
+        MetadataError,
+        plain_http_artifact_locations,
+        sp_metadata_xml,
+        verified_metadata,
+    )
 
     quiet_saml_logging()
     server = None
@@ -164,6 +169,9 @@ def _build(config: dict[str, Any]) -> Entities:
                 if not path or not Path(path).is_file():
                     raise NotConfigured(f"{setting} does not point to a file")
             raw = Path(config["SAML_IDP_METADATA_FILE"]).read_bytes()
+            # Checked at start-up too (app.checks); again here, as the file may have changed.
+            if config["ENV_NAME"] == "production" and plain_http_artifact_locations(raw):
+                raise NotConfigured("the IdP's ArtifactResolutionService is not https://")
             idp_md = verified_metadata(raw, config["SAML_IDP_METADATA_CERT_FILE"], config)
             idp_entity = config.get("SAML_IDP_ENTITY_ID") or ""
     except MetadataError as exc:

@@ -27,6 +27,24 @@ _ALLOWED_TRANSFORMS = {
 }
 
 
+def artifact_resolution_locations(raw: bytes) -> list[str] | None:
+    """Every ArtifactResolutionService address in IdP metadata, or None when it is not XML.
+
+    The back channel carries the resident's BSN, so production accepts only https addresses
+    (and the TLS certificate is always verified: app.digid.entities.backchannel_tls)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    try:
+        root = etree.fromstring(raw, parser=parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    return [str(e.get("Location") or "") for e in root.iter(f"{{{MD}}}ArtifactResolutionService")]
+
+
+def plain_http_artifact_locations(raw: bytes) -> list[str]:
+    """The ArtifactResolutionService addresses that are not https://."""
+    return [u for u in artifact_resolution_locations(raw) or [] if not u.startswith("https://")]
+
+
 class MetadataError(Exception):
     """The IdP metadata is unsigned, signed by another key, or not metadata at all."""
 

@@ -5,10 +5,10 @@ fit is replaced by "/"."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app
 from itsdangerous import BadSignature, Signer
+
+from app.local_paths import safe_local_path
 
 MAX_LENGTH = 80
 _SALT = "digid-relay-state"
@@ -16,18 +16,6 @@ _SALT = "digid-relay-state"
 
 def _signer() -> Signer:
     return Signer(current_app.config["SECRET_KEY"], salt=_SALT)
-
-
-def safe_local_path(value: str | None) -> str:
-    """A path on this site, or "/" for anything that could lead elsewhere."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return "/"
-    if any(ord(ch) < 33 or ord(ch) == 127 for ch in value):
-        return "/"
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc:
-        return "/"
-    return value
 
 
 def sign_relay_state(path: str | None) -> str:

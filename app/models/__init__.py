@@ -8,6 +8,7 @@ from app.models.appointment import (
     Channel,
 )
 from app.models.document import Document, DocumentStatus
+from app.models.login_failure import LoginFailure
 from app.models.notification import Notification, NotificationEvent, ReminderPreference
 from app.models.organisation import Organisation, StaffMember, StaffMembership
 from app.models.question import Question, QuestionMessage, QuestionStatus
@@ -28,6 +29,7 @@ __all__ = [
     "Dossier",
     "DossierOrganisation",
     "Holder",
+    "LoginFailure",
     "Notification",
     "NotificationEvent",
     "Organisation",

@@ -49,7 +49,8 @@ class StaffMember(db.Model):  # type: ignore[name-defined]
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # The last TOTP time step used: a code works once (no replay within its 30 seconds).
     totp_last_step: Mapped[int] = mapped_column(default=0)
-    # Lockout, counted in the database so it holds with Redis down and across workers.
+    # No longer used: the lockout counts in LoginFailure (per account and per address, also for
+    # unknown e-mail addresses). Kept until a migration drops them.
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # The password was set by an administrator and must be replaced at the first login.

@@ -1,12 +1,18 @@
 """Staff login: e-mail + password (argon2id) + a TOTP code, with a lockout counted in the database.
 
-The database counter is the real protection against guessing: it holds when Redis is down and
-across workers. Flask-Limiter (app.staff.limits) only slows down floods per address on top.
-Every refusal gets the same plain message, so nobody learns which part was wrong.
+The database counter (app.models.LoginFailure) is the real protection against guessing: it holds
+when Redis is down and across workers. It counts per account *and* per source address, and an
+e-mail address nobody has counts exactly like a real one: the same rows, queries and password
+hashing, and the same 'locked' answer after MAX_FAILURES. So the login page cannot be used to
+find out which staff e-mail addresses exist. Flask-Limiter (app.staff.limits) only slows down
+floods per address on top. Every refusal gets the same plain message, so nobody learns which
+part was wrong; a beheerder can lift an account's lock (lift_lock).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 import string
 from dataclasses import dataclass
@@ -15,17 +21,20 @@ from datetime import datetime, timedelta
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import session
+from flask import current_app, session
 from flask_login import login_user
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app import clock
 from app.extensions import db
-from app.models import Organisation, StaffMember, StaffMembership
+from app.models import LoginFailure, Organisation, StaffMember, StaffMembership
 from app.models.resident import new_session_token
 from app.services import sessions
 
 MAX_FAILURES = 5
+# From one address: enough for a team behind one office NAT having a bad morning, too few to
+# lock out more than a handful of colleagues by guessing.
+MAX_ADDRESS_FAILURES = 20
 LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 12
 ISSUER = "Mijn Overzicht"
@@ -106,38 +115,71 @@ class LoginResult:
     outcome: str
 
 
+def _key(kind: str, value: str) -> str:
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def _account_key(email: str) -> str:
+    return _key("account", email.strip().lower())
+
+
+def _address_key(address: str) -> str:
+    return _key("address", address)
+
+
+def _window_start(at: datetime) -> datetime:
+    return at - timedelta(minutes=LOCK_MINUTES)
+
+
+def _failure_counts(keys: list[str], at: datetime) -> dict[str, int]:
+    rows = db.session.execute(
+        select(LoginFailure.key, func.count())
+        .where(LoginFailure.key.in_(keys), LoginFailure.at > _window_start(at))
+        .group_by(LoginFailure.key)
+    )
+    return {key: int(count) for key, count in rows}
+
+
 def is_locked(staff: StaffMember, at: datetime) -> bool:
-    return staff.locked_until is not None and staff.locked_until > at
+    key = _account_key(staff.email)
+    return _failure_counts([key], at).get(key, 0) >= MAX_FAILURES
 
 
-def _fail(staff: StaffMember | None, at: datetime) -> LoginResult:
-    if staff is None:
-        return LoginResult(None, "refused")
-    staff.failed_logins += 1
-    if staff.failed_logins >= MAX_FAILURES:
-        staff.locked_until = at + timedelta(minutes=LOCK_MINUTES)
-        staff.failed_logins = 0
-        db.session.commit()
-        return LoginResult(staff, "locked")
+def lift_lock(staff: StaffMember) -> None:
+    """A beheerder lets a locked-out colleague try again at once."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.key == _account_key(staff.email)))
     db.session.commit()
-    return LoginResult(staff, "refused")
 
 
-def authenticate(email: str, password: str, code: str) -> LoginResult:
+def _fail(account: str, address: str, counts: dict[str, int], at: datetime) -> LoginResult:
+    # The same statements whether or not the account exists (no timing difference).
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at <= _window_start(at)))
+    db.session.add_all([LoginFailure(key=account, at=at), LoginFailure(key=address, at=at)])
+    db.session.commit()
+    if counts.get(account, 0) + 1 >= MAX_FAILURES:
+        return LoginResult(None, "locked")
+    return LoginResult(None, "refused")
+
+
+def authenticate(email: str, password: str, code: str, address: str = "") -> LoginResult:
     """Check all three parts. 'enrol' means the password was right and no TOTP is set up yet."""
     at = clock.now()
     staff = staff_for_email(email)
     password_ok = _verify_password(staff, password)
-    if staff is not None and is_locked(staff, at):
-        return LoginResult(staff, "locked")
-    if staff is None or not password_ok or not staff.memberships:
-        return _fail(staff, at)
+    account, source = _account_key(email), _address_key(address)
+    counts = _failure_counts([account, source], at)
+    if counts.get(account, 0) >= MAX_FAILURES or counts.get(source, 0) >= MAX_ADDRESS_FAILURES:
+        return LoginResult(None, "locked")
+    if staff is None or not password_ok:
+        return _fail(account, source, counts, at)
+    if not staff.memberships:
+        return _fail(account, source, counts, at)
     if staff.totp_confirmed_at is None:
         return LoginResult(staff, "enrol")
     if not check_totp(staff, code, at):
-        return _fail(staff, at)
-    staff.failed_logins = 0
-    staff.locked_until = None
+        return _fail(account, source, counts, at)
+    db.session.execute(delete(LoginFailure).where(LoginFailure.key == account))
     db.session.commit()
     return LoginResult(staff, "ok")
 
@@ -167,7 +209,6 @@ def finish_enrolment(staff: StaffMember, code: str, new_password: str) -> bool:
     staff.totp_confirmed_at = at
     staff.password_hash = hash_password(new_password)
     staff.must_change_password = False
-    staff.failed_logins = 0
     db.session.commit()
     return True
 
@@ -213,7 +254,6 @@ def reset_login(staff: StaffMember) -> str:
     staff.must_change_password = True
     staff.totp_secret = None
     staff.totp_confirmed_at = None
-    staff.failed_logins = 0
-    staff.locked_until = None
     staff.session_token = new_session_token()
+    db.session.execute(delete(LoginFailure).where(LoginFailure.key == _account_key(staff.email)))
     return password

@@ -27,8 +27,9 @@ from app.models import (
 )
 from app.services import documents as document_service
 from app.services.access_log import StaffDossier, record_access, staff_org_ids
+from app.services.staff_visibility import StaffReading
 from app.services.tasks import add_task, complete_task
-from app.services.timeline import Actor, event_text, latest_events, record_event
+from app.services.timeline import Actor, actor_organisation, event_text, latest_events, record_event
 
 CHANNEL_WORDS = {
     "phone": lazy_gettext("Phone call"),
@@ -141,11 +142,14 @@ class StaffTimelineLine:
     event: TimelineEvent
 
 
-def timeline_for_staff(sd: StaffDossier, limit: int = 30) -> list[StaffTimelineLine]:
-    """The resident's timeline, with the actor named for staff ('Resident', 'P. Jansen, ...')."""
+def timeline_for_staff(
+    sd: StaffDossier, reading: StaffReading, limit: int = 30
+) -> list[StaffTimelineLine]:
+    """The resident's timeline, with the actor named for staff ('Resident', 'P. Jansen, ...'),
+    without the words of questions and documents of other organisations (staff_visibility)."""
     lines = []
     for event in latest_events(sd.dossier, limit):
-        org = event.organisation.name if event.organisation else ""
+        org = actor_organisation(event)
         if event.actor_type is ActorType.RESIDENT:
             by = gettext("Resident")
         elif event.actor_type is ActorType.STAFF and event.actor_staff is not None:
@@ -154,5 +158,5 @@ def timeline_for_staff(sd: StaffDossier, limit: int = 30) -> list[StaffTimelineL
                 by = gettext("%(staff)s for the resident", staff=by)
         else:
             by = org or "Mijn Overzicht"
-        lines.append(StaffTimelineLine(event_text(event), by, event))
+        lines.append(StaffTimelineLine(reading.event_text(event, event_text(event)), by, event))
     return lines

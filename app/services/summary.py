@@ -12,7 +12,7 @@ Staff side: the staff dossier view and assisted mode (app.staff) call
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TypeVar
 
@@ -28,6 +28,7 @@ from app.models import AppointmentSlot, Channel, Dossier, Resident, StaffMember
 from app.services.appointment_ics import channel_text, slot_when, where_text
 from app.services.appointments import appointments_of, topic_text
 from app.services.overview import Item, Overview, build_overview, heading, light_sentence
+from app.services.staff_visibility import StaffReading
 
 # Every staff print is also written here, besides the AccessLog row (see record_staff_print).
 access_logger = logging.getLogger("mijn_overzicht.access")
@@ -217,9 +218,20 @@ def upcoming_appointments(dossier: Dossier, today: date) -> list[UpcomingAppoint
 
 
 def summary_for(viewer: Viewer, resident: Resident, today: date, what: str = "print") -> Summary:
-    """Check the viewer, then build the summary (in the current locale)."""
-    authorise(viewer, resident, what)
-    return build_summary(resident, today)
+    """Check the viewer, then build the summary (in the current locale). Staff read it outside
+    assisted mode: other organisations' questions and descriptions are left out
+    (app.services.staff_visibility)."""
+    dossier = authorise(viewer, resident, what)
+    summary = build_summary(resident, today)
+    if not viewer.is_staff:
+        return summary
+    reading = StaffReading.of(dossier, viewer.organisation_ids)
+    return replace(
+        summary,
+        overview=reading.overview(summary.overview),
+        to_do=[reading.item(i) for i in summary.to_do],
+        organisation_items=[reading.item(i) for i in summary.organisation_items],
+    )
 
 
 def build_summary(resident: Resident, today: date, limits: Limits = LIMITS[0]) -> Summary:

@@ -61,6 +61,10 @@ class Actor:
         return cls(ActorType.STAFF, staff, organisation, for_resident)
 
 
+# TimelineEvent.details key: the acting staff member's own organisation, when not the item's.
+BY_ORGANISATION = "by_organisation"
+
+
 def record_event(
     dossier: Dossier,
     kind: str,
@@ -74,6 +78,12 @@ def record_event(
     if kind not in EVENT_TEXTS:
         raise ValueError(f"unknown timeline event kind {kind!r}")
     when = at or utcnow()
+    details: dict[str, str] = {}
+    acting = actor.organisation if actor.staff is not None else None
+    if acting is not None and organisation is not None and acting.id != organisation.id:
+        # Staff of one organisation acting on another's item (an upload for the resident into
+        # any open request): the line names the staff member's own organisation.
+        details[BY_ORGANISATION] = acting.name
     event = TimelineEvent(
         dossier_id=dossier.id,
         occurred_at=when,
@@ -84,6 +94,7 @@ def record_event(
         task_id=task.id if task is not None else None,
         kind=kind,
         subject=subject,
+        details=details,
     )
     db.session.add(event)
     if dossier.updated_at is None or when > dossier.updated_at:
@@ -96,9 +107,17 @@ def event_text(event: TimelineEvent) -> str:
     return str(EVENT_TEXTS[event.kind]) % {"subject": event.subject, "organisation": org}
 
 
+def actor_organisation(event: TimelineEvent) -> str:
+    """The organisation the actor works for (for staff it may differ from the item's)."""
+    by = (event.details or {}).get(BY_ORGANISATION)
+    if by:
+        return str(by)
+    return event.organisation.name if event.organisation else ""
+
+
 def actor_text(event: TimelineEvent) -> str:
     """'By you', 'By P. Jansen, Gemeente Alphen', 'By P. Jansen (Gemeente Alphen) for you'."""
-    org = event.organisation.name if event.organisation else ""
+    org = actor_organisation(event)
     if event.actor_type is ActorType.RESIDENT:
         return gettext("By you")
     if event.actor_type is ActorType.STAFF and event.actor_staff is not None:

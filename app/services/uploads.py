@@ -15,7 +15,16 @@ from typing import IO, Any
 import filetype
 from flask import Request, current_app
 from flask_babel import gettext
+from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
+
+from app.services.upload_content import (
+    HTML_SNIFF_BYTES,
+    ActiveContent,
+    check_pdf_content,
+    image_problem,
+    starts_as_pdf,
+)
 
 ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 # Browsers' accept list: the file picker offers these (and the camera on phones).
@@ -79,8 +88,6 @@ def _bad_name(name: str) -> bool:
 
 
 def _pdf_problem(stream: IO[bytes], name: str) -> str | None:
-    from pypdf import PdfReader
-
     try:
         reader = PdfReader(stream)
         if reader.is_encrypted:
@@ -92,7 +99,28 @@ def _pdf_problem(stream: IO[bytes], name: str) -> str | None:
         if len(reader.pages) < 1:
             raise ValueError("no pages")
         reader.pages[0].extract_text()
+        stream.seek(0)
+        check_pdf_content(reader, stream.read())
+    except ActiveContent:
+        return gettext(
+            "This PDF file (%(name)s) contains parts we do not open. Save it again as a plain "
+            "PDF, or take a photo.",
+            name=name,
+        )
     except Exception:  # pypdf raises many kinds of errors for a damaged file
+        return gettext("%(name)s is damaged or incomplete. We cannot open it.", name=name)
+    return None
+
+
+def _image_problem(stream: IO[bytes], name: str) -> str | None:
+    problem = image_problem(stream)
+    if problem == "too-large":
+        return gettext(
+            "%(name)s is a picture with too many dots for us to open. Take a new photo, or make "
+            "the picture smaller, and send it again.",
+            name=name,
+        )
+    if problem == "damaged":
         return gettext("%(name)s is damaged or incomplete. We cannot open it.", name=name)
     return None
 
@@ -119,16 +147,22 @@ def check_file(upload: FileStorage) -> tuple[CheckedFile | None, str | None]:
     stream.seek(0)
     if size == 0:
         return None, gettext("%(name)s is empty. Choose the file again.", name=name)
-    kind = filetype.guess(stream.read(261))
+    head = stream.read(HTML_SNIFF_BYTES)
     stream.seek(0)
+    kind = filetype.guess(head[:261])
     content_type = kind.mime if kind else ""
+    # filetype also accepts a PDF after a byte-order mark; we want `%PDF-` at byte 0 and no HTML.
+    if content_type == "application/pdf" and not starts_as_pdf(head):
+        content_type = ""
     if content_type not in ALLOWED:
         return None, gettext("%(name)s is not a PDF, JPG or PNG file.", name=name)
     if content_type == "application/pdf":
         problem = _pdf_problem(stream, name)
-        stream.seek(0)
-        if problem:
-            return None, problem
+    else:
+        problem = _image_problem(stream, name)
+    stream.seek(0)
+    if problem:
+        return None, problem
     return CheckedFile(upload, name, content_type), None
 
 

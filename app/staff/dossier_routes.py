@@ -17,6 +17,7 @@ from app.services import staff_reminders, staff_work
 from app.services.access_log import StaffDossier, dossier_for_staff, staff_org_ids
 from app.services.documents import DocumentError, checklist
 from app.services.overview import build_overview, light_sentence, light_words
+from app.services.staff_visibility import StaffReading
 from app.services.storage import download_response
 from app.staff import bp
 from app.staff.forms import ContactForm, ReviewForm, TaskForm
@@ -46,7 +47,9 @@ def load(
 def dossier(dossier_id: int) -> str:
     sd = load(dossier_id)
     today = clock.today()
-    overview = build_overview(sd.dossier.resident, today, news_count=0)
+    # Outside assisted mode: other organisations' questions and descriptions stay theirs.
+    reading = StaffReading.of(sd.dossier, staff_org_ids(current_user))
+    overview = reading.overview(build_overview(sd.dossier.resident, today, news_count=0))
     return render_template(
         "staff/dossier.html",
         sd=sd,
@@ -54,7 +57,8 @@ def dossier(dossier_id: int) -> str:
         overview=overview,
         light_words=light_words,
         light_sentence=light_sentence(overview.state),
-        timeline=staff_work.timeline_for_staff(sd),
+        timeline=staff_work.timeline_for_staff(sd, reading),
+        task_title=reading.title,
         to_review=staff_work.documents_to_review(sd, current_user),
         checklist=checklist(sd.dossier),
         appointments=appointment_list(sd.dossier),

@@ -7,8 +7,8 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.digid.relay import safe_local_path
 from app.extensions import limiter
+from app.local_paths import safe_local_path
 from app.services import staff_auth
 from app.services.accounts import end_session
 from app.staff import bp
@@ -42,7 +42,10 @@ def login() -> Response | str:
     problem = ""
     if form.validate_on_submit():
         result = staff_auth.authenticate(
-            form.email.data or "", form.password.data or "", form.code.data or ""
+            form.email.data or "",
+            form.password.data or "",
+            form.code.data or "",
+            request.remote_addr or "",
         )
         if result.outcome == "ok" and result.staff is not None:
             if current_user.is_authenticated:

@@ -15,7 +15,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.auth.guards import staff_required
-from app.digid.relay import safe_local_path
+from app.local_paths import safe_local_path
 from app.models import Organisation
 from app.services.access_log import choose_organisation, working_organisation
 from app.staff import bp

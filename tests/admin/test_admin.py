@@ -18,6 +18,14 @@ from tests.i18n import nl
 from tests.staff.conftest import JANSEN, VISSER, csrf, login_staff, post_login, staff
 
 
+def session_contents(app: Flask, client: FlaskClient) -> dict[str, object]:
+    """What the signed (not encrypted) session cookie holds: anyone with the cookie can read it."""
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is not None
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    return dict(serializer.loads(cookie.value))
+
+
 @pytest.mark.usefixtures("seeded")
 def test_create_an_account_then_it_logs_in_with_totp(app: Flask, client: FlaskClient) -> None:
     login_staff(client, VISSER)
@@ -46,12 +54,15 @@ def test_create_an_account_then_it_logs_in_with_totp(app: Flask, client: FlaskCl
             "role": "medewerker",
         },
     )
-    assert response.status_code == 303
-    detail = check_page(client.get(response.headers["Location"]).data)
+    # Shown once, in the answer to the POST itself; never kept in the session cookie.
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
+    detail = check_page(response.data)
     password = detail.select_one(".notice .secret").get_text()  # type: ignore[union-attr]
     assert re.fullmatch(r"[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}", password)
-    # Shown once only.
-    again = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert password not in str(session_contents(app, client))
+    newbie_id = staff("k.nieuw@gemeente-rijnstad.example.nl").id
+    again = client.get(f"/beheer/medewerker/{newbie_id}").get_data(as_text=True)
     assert password not in again
     # The new staff member: password, then the TOTP set-up, then the caseload.
     newbie = app.test_client()
@@ -106,7 +117,11 @@ def test_change_role_remove_link_and_reset(app: Flask, client: FlaskClient) -> N
     assert staff(JANSEN).is_admin
     worker = login_staff(app.test_client(), JANSEN)
     reset = client.post(f"{url}/herstellen", data={"csrf_token": csrf(client, url)})
-    assert reset.status_code == 303
+    assert reset.status_code == 200
+    assert reset.headers["Cache-Control"] == "private, no-store"
+    password = check_page(reset.data).select_one(".notice .secret").get_text()  # type: ignore[union-attr]
+    assert password not in str(session_contents(app, client))
+    assert password not in client.get(url).get_data(as_text=True)
     # A reset ends the staff member's sessions and asks for a new TOTP set-up.
     assert worker.get("/medewerker").status_code == 302
     assert staff(JANSEN).totp_confirmed_at is None

@@ -13,9 +13,9 @@ from lxml import etree
 
 from app import create_app
 from app.config import ProductionConfig
-from app.digid import idp
 from app.digid.entities import NotConfigured, entities
 from app.digid.metadata import MetadataError, verified_metadata
+from tests.auth.idp_metadata import digid_like_metadata
 from tests.html import check_page, text_of
 
 MD = "urn:oasis:names:tc:SAML:2.0:metadata"
@@ -69,7 +69,8 @@ def test_metadata_command_writes_the_file_for_logius(
 
 @pytest.fixture
 def signed_idp_metadata(app: Flask) -> bytes:
-    return idp.signed_idp_metadata_xml(app.config).encode()
+    # At an https:// address like DigiD's: production refuses a plain-http back channel.
+    return digid_like_metadata(app.config)
 
 
 def test_signed_idp_metadata_is_accepted(
@@ -197,7 +198,7 @@ def test_saml_check_command(
     assert "metadata signature checked" in ok.output
     assert "/test-idp/ars" in ok.output
     metadata = tmp_path / "digid-metadata.xml"
-    metadata.write_bytes(_unsigned(idp.signed_idp_metadata_xml(app.config).encode()))
+    metadata.write_bytes(_unsigned(digid_like_metadata(app.config)))
     prod = production_app(
         app,
         app_overrides,

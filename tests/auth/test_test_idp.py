@@ -16,6 +16,7 @@ from app.config import ProductionConfig, TestConfig
 from app.digid import idp
 from app.digid.sp import entities
 from app.services.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS
+from tests.auth.idp_metadata import DIGID_BASE, digid_like_metadata
 from tests.digid import acs_params, idp_form, is_logged_in, local, start_login
 from tests.html import check_page, text_of
 
@@ -117,9 +118,9 @@ def test_metadata(client: FlaskClient) -> None:
 def test_production_has_no_test_idp_and_uses_the_metadata_file(
     app: Flask, app_overrides: dict[str, object], database_url: str, tmp_path: Path
 ) -> None:
-    # Stand-in for DigiD's metadata: the test IdP's, signed with its key, written to a file.
+    # Stand-in for DigiD's metadata: the test IdP's at an https address, signed with its key.
     metadata = tmp_path / "digid-metadata.xml"
-    metadata.write_text(idp.signed_idp_metadata_xml(app.config))
+    metadata.write_bytes(digid_like_metadata(app.config))
     prod = create_app(
         ProductionConfig,
         SECRET_KEY="a-long-random-production-secret-for-this-test",
@@ -140,10 +141,12 @@ def test_production_has_no_test_idp_and_uses_the_metadata_file(
     with prod.app_context():
         ent = entities(prod)
         assert ent.server is None
-        assert ent.idp_entity_id == idp.idp_entity_id(app.config)
+        assert ent.idp_entity_id == idp.idp_entity_id(
+            {**app.config, "SAML_SP_BASE_URL": DIGID_BASE}
+        )
         start = web.get("/inloggen/digid", base_url="https://mijn.example.nl")
     assert start.status_code == 303
-    assert start.headers["Location"].startswith(app.config["SAML_SP_BASE_URL"] + "/test-idp/sso?")
+    assert start.headers["Location"].startswith(DIGID_BASE + "/test-idp/sso?")
 
 
 def test_saml_keys_command(app_overrides: dict[str, object], tmp_path: Path) -> None:

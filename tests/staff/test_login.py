@@ -89,7 +89,7 @@ def test_lockout_after_repeated_failures_then_it_lifts(client: FlaskClient) -> N
     locked = post_login(client, BAKKER)
     assert locked.status_code == 200
     assert str(LOCK_MINUTES) in refused_text(locked.data)
-    assert staff(BAKKER).locked_until is not None
+    assert staff_auth.is_locked(staff(BAKKER), clock.now())
     with time_machine.travel(clock.now() + timedelta(minutes=LOCK_MINUTES + 1), tick=False):
         member = staff(BAKKER)
         member.totp_last_step = 0

@@ -109,7 +109,7 @@ def test_plain_browser_revalidation_with_last_modified(
 ) -> None:
     log_in(client, GREEN)
     first = client.get("/tijdlijn")
-    assert first.headers["Cache-Control"] == "private, no-cache"
+    assert first.headers["Cache-Control"] == "private, no-store"
     again = client.get("/tijdlijn", headers={"If-Modified-Since": first.headers["Last-Modified"]})
     assert again.status_code == 304
 
