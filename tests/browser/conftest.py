@@ -32,6 +32,7 @@ class Visit(Protocol):
         js: bool = ...,
         bsn: str | None = ...,
         status: int = ...,
+        init_script: str | None = ...,
     ) -> Page: ...
 
 
@@ -85,9 +86,12 @@ def visit(browser: Browser, live_server: str) -> Iterator[Visit]:
         js: bool = True,
         bsn: str | None = None,
         status: int = 200,
+        init_script: str | None = None,
     ) -> Page:
         state = storage_for(bsn) if bsn else None
         page = new_context(width, js, state).new_page()
+        if init_script:  # runs before the page's own scripts (e.g. a browser without speech)
+            page.add_init_script(init_script)
         response = page.goto(f"{live_server}{path}")
         assert response is not None
         assert response.status == status, f"{path}: HTTP {response.status}, expected {status}"
