@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from werkzeug.wrappers import Response
 
 from app.extensions import db
+from app.live import set_live_updates
 
 bp = Blueprint("pages", __name__)
 
@@ -27,8 +28,19 @@ def choose_language() -> Response:
     if current_user.is_authenticated and hasattr(current_user, "language"):
         current_user.language = lang
         db.session.commit()
+    return redirect(_local_next(), 303)
+
+
+@bp.post("/automatisch-bijwerken")
+def live_updates() -> Response:
+    """Automatic updates of a live page off or on (WCAG 2.2.2); the 'Ververs' link stays."""
+    set_live_updates(request.form.get("auto") != "off")
+    return redirect(_local_next(), 303)
+
+
+def _local_next() -> str:
     target = request.form.get("next", "")
     # Only local paths: never an open redirect.
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
         target = url_for("overview.index")
-    return redirect(target, 303)
+    return target
