@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, session
 from flask_login import current_user
 
-from app import assets, cli, errors, language, security, selfservice
+from app import assets, cli, errors, language, responses, security, selfservice
 from app.config import ROOT, Config, config_from_env
 from app.extensions import babel, compress, csrf, db, init_limiter, login_manager, migrate
 from app.extensions import htmx as htmx_ext
@@ -48,6 +48,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    responses.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
     return app

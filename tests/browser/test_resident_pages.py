@@ -63,6 +63,7 @@ NOT_PAGES = {
     "testidp.metadata": "SAML metadata (XML)",
     "testidp.slo": "SAML logout: redirects on",
     "static": "CSS, JS, fonts",
+    "favicon": "the icon for old browsers",
 }
 
 
