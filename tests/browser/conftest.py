@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Request
+from playwright.sync_api import Error as PlaywrightError
 
 from accessibility.audit import AXE_JS, CHROMIUM, chromium
 from app.extensions import db
@@ -107,6 +108,15 @@ def visit(browser: Browser, live_server: str) -> Iterator[Visit]:
     yield _visit
     for context in contexts:
         context.close()
+
+
+def focus_on_summary(page: Page) -> bool:
+    """Whether the focus goes to the error summary (htmx moves it when the swap has settled)."""
+    try:
+        page.wait_for_function("() => document.activeElement.matches('.error-summary')")
+    except PlaywrightError:
+        return False
+    return True
 
 
 @pytest.fixture
