@@ -45,6 +45,8 @@ def _appointment_words(today: Any) -> dict[str, Any]:
         return {}
     return {
         "slot_when": lambda slot: ics.slot_when(slot, today),
+        "slots_by_day": lambda slots: ics.slots_by_day(slots, today),
+        "slot_time": ics.slot_time,
         "channel_text": ics.channel_text,
         "where_text": ics.where_text,
         "topic_text": appointments.topic_text,
