@@ -2,23 +2,49 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
+from app import clock
+from app.dates import long_date
 from app.extensions import db
 from app.live import set_live_updates
+from app.pages import statement
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/toegankelijkheid")
 def accessibility() -> str:
-    return render_template("pages/accessibility.html")
+    config = current_app.config
+    audit_date = statement.parse_date(config["ACCESSIBILITY_AUDIT_DATE"])
+    planned = statement.parse_date(config["ACCESSIBILITY_AUDIT_PLANNED"])
+    today = clock.today()
+    found = statement.status(audit_date, config["ACCESSIBILITY_AUDIT_FAILURES"], planned, today)
+    return render_template(
+        "pages/accessibility.html",
+        status=found,
+        status_words=statement.STATUS_WORDS[found],
+        status_explained=statement.STATUS_EXPLAINED[found],
+        audit_date=long_date(audit_date, today) if audit_date else None,
+        audit_failures=config["ACCESSIBILITY_AUDIT_FAILURES"],
+        planned=long_date(planned, today) if planned and found == "C" else None,
+        checks=statement.CHECKS,
+        known_issues=statement.KNOWN_ISSUES,
+    )
 
 
 @bp.post("/taal")
 def choose_language() -> Response:
-    from flask import current_app
     from flask_login import current_user
 
     lang = request.form.get("lang", "")
