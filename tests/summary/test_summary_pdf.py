@@ -259,6 +259,45 @@ def test_structure_has_headings_lists_and_described_figures(app: Flask, seeded: 
     assert all(figures), "each dot has an Alt text"
 
 
+def tagged(node) -> list[tuple[str, list]]:  # type: ignore[no-untyped-def,type-arg]
+    """The structure elements under `node`, each as (tag, its own elements)."""
+    node = node.get_object()
+    kids = node.get("/K") if hasattr(node, "get") else None
+    found: list[tuple[str, list]] = []  # type: ignore[type-arg]
+    for kid in (kids if isinstance(kids, list) else [kids]) if kids is not None else []:
+        if not (hasattr(kid, "get_object") and hasattr(kid.get_object(), "get")):
+            continue  # marked content, not an element
+        element = kid.get_object()
+        if element.get("/S") is None:
+            found += tagged(element)
+        else:
+            found.append((str(element["/S"]), tagged(element)))
+    return found
+
+
+def every(tree: list[tuple[str, list]], tag: str) -> list[list]:  # type: ignore[type-arg]
+    out = []
+    for name, kids in tree:
+        if name == tag:
+            out.append(kids)
+        out += every(kids, tag)
+    return out
+
+
+def test_lists_are_tagged_list_item_label_body(app: Flask, seeded: None) -> None:
+    """PDF/UA: L holds LI, LI holds Lbl and/or LBody. The traffic light used to be three nested
+    lists with no list items."""
+    tree = tagged(reader(make_pdf(RED)).trailer["/Root"]["/StructTreeRoot"])
+    lists = every(tree, "/L")
+    assert lists
+    for kids in lists:
+        assert kids and {name for name, _ in kids} == {"/LI"}, [name for name, _ in kids]
+        for _, parts in kids:
+            assert parts and {name for name, _ in parts} <= {"/Lbl", "/LBody"}
+    light = next(kids for kids in lists if every(kids, "/Figure"))
+    assert len(light) == 3 and all(len(every(parts, "/Figure")) == 1 for _, parts in light)
+
+
 def test_the_pdf_loads_nothing_but_its_fonts(app: Flask) -> None:
     from app.services.pdf_engine import FontsOnlyFetcher
     from app.services.summary_pdf import font_dir
