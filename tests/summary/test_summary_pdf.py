@@ -229,7 +229,7 @@ def font_sizes(data: bytes) -> dict[str, float]:
 def test_large_print(app: Flask, seeded: None) -> None:
     sizes = font_sizes(make_pdf(RED))
     body = [v for k, v in sizes.items() if "Uitkeringsspecificatie" in k or "Voor " in k]
-    assert body and min(body) >= 14, sizes
+    assert body and min(body) >= 16, sizes
     assert min(sizes.values()) >= 12, "even the page footer is at least 12 pt"
 
 
