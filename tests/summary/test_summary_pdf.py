@@ -233,6 +233,17 @@ def test_large_print(app: Flask, seeded: None) -> None:
     assert min(sizes.values()) >= 12, "even the page footer is at least 12 pt"
 
 
+def test_extra_large_letters_are_a_choice(app: Flask, seeded: None) -> None:
+    who = resident(RED)
+    big = request_pdf(Viewer.for_resident(who), who, clock.today(), "groot")
+    assert isinstance(big, PdfReady)
+    sizes = font_sizes(big.data)
+    body = [v for k, v in sizes.items() if "Uitkeringsspecificatie" in k or "Voor " in k]
+    assert body and min(body) >= 18, sizes
+    assert big.data != make_pdf(RED), "each size is its own file (and cache entry)"
+    assert len(reader(big.data).pages) <= 2
+
+
 def structure(node, found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
     """(tag, has Alt) of every element in the PDF's structure tree."""
     node = node.get_object()
