@@ -244,6 +244,21 @@ def test_extra_large_letters_are_a_choice(app: Flask, seeded: None) -> None:
     assert len(reader(big.data).pages) <= 2
 
 
+@pytest.mark.parametrize("letters", ["normaal", "groot"])
+def test_the_three_dots_stand_in_one_row(app: Flask, seeded: None, letters: str) -> None:
+    who = resident(RED)
+    result = request_pdf(Viewer.for_resident(who), who, clock.today(), letters)
+    assert isinstance(result, PdfReady)
+    heights: dict[str, float] = {}
+
+    def visit(text, cm, tm, font_dict, font_size) -> None:  # type: ignore[no-untyped-def]
+        if text.strip() in ("Wij zijn bezig", "Klaar"):
+            heights[text.strip()] = round(tm[5] * cm[3] + cm[5], 1)
+
+    reader(result.data).pages[0].extract_text(visitor_text=visit)
+    assert len(heights) == 2 and len(set(heights.values())) == 1, heights
+
+
 def structure(node, found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
     """(tag, has Alt) of every element in the PDF's structure tree."""
     node = node.get_object()
