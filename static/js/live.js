@@ -13,6 +13,12 @@
     status.textContent = poller.link.getAttribute("data-updated") + (toggle ? "\u00a0" : "");
   }
 
+  /* A request the timer sent (not a click on the link). */
+  function isPollRequest(config) {
+    return !!(poller && config && config.elt === poller.link && config.triggeringEvent &&
+              config.triggeringEvent.type === "poll");
+  }
+
   function updated(target) {
     if (window.htmx) htmx.process(target);
     target.dispatchEvent(new CustomEvent("live:updated", { bubbles: true }));
@@ -87,9 +93,8 @@
   document.addEventListener("htmx:beforeSwap", function (evt) {
     /* a 304 has no body: keep what is on the page (detail.elt is the target here, not the link) */
     if (evt.detail.xhr && evt.detail.xhr.status === 304) { evt.detail.shouldSwap = false; return; }
-    var config = evt.detail.requestConfig;
-    if (!poller || !config || config.elt !== poller.link || !config.triggeringEvent ||
-        config.triggeringEvent.type !== "poll") return;
+    if (pending && pending.target === evt.detail.target) pending = null; /* newer news replaces it */
+    if (!isPollRequest(evt.detail.requestConfig)) return;
     /* A background update never moves the focus nor replaces the element that has it (WCAG 2.4.3):
        with the focus inside, the news goes in around the focused element, or waits until the
        focus has left. */
@@ -108,9 +113,7 @@
     announce();
   });
   document.addEventListener("htmx:afterRequest", function (evt) {
-    var config = evt.detail.requestConfig;
-    if (poller && config && config.elt === poller.link && config.triggeringEvent &&
-        config.triggeringEvent.type === "poll" && evt.detail.xhr.status === 200 && !pending) {
+    if (isPollRequest(evt.detail.requestConfig) && evt.detail.xhr.status === 200 && !pending) {
       announce(); /* once per change, politely: the focus stays where it was */
     }
   });
