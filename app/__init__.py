@@ -8,10 +8,11 @@ from flask import Flask, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import assets, cli, errors, language, security, selfservice
+from app import assets, cli, errors, language, responses, security, selfservice
 from app.config import ROOT, Config, config_from_env
 from app.extensions import babel, compress, csrf, db, init_limiter, login_manager, migrate
 from app.extensions import htmx as htmx_ext
+from app.live import live_updates_on
 from app.services import sessions
 
 
@@ -45,9 +46,11 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.jinja_env.globals["session_seconds_left"] = sessions.seconds_left
     app.jinja_env.globals["help_hours"] = language.help_hours
     app.jinja_env.globals["dutch_part"] = language.dutch_part
+    app.jinja_env.globals["live_updates_on"] = live_updates_on
     assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    responses.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
     return app

@@ -57,6 +57,15 @@ class Config:
     # The opening hours as text, per language (app.dates.help_hours picks the page's language).
     HELP_HOURS = os.environ.get("HELP_HOURS", "maandag tot en met vrijdag, 9.00 tot 17.00 uur")
     HELP_HOURS_EN = os.environ.get("HELP_HOURS_EN", "Monday to Friday, 9 am to 5 pm")
+    # The accessibility statement: where to report a problem, and the last complete WCAG-EM audit
+    # by experts (ISO date, with the number of criteria it found not met) or the planned one.
+    # They decide the status A-D (app/pages/statement.py); without them it is D.
+    ACCESSIBILITY_EMAIL = os.environ.get(
+        "ACCESSIBILITY_EMAIL", "toegankelijkheid@mijnoverzicht.example.nl"
+    )
+    ACCESSIBILITY_AUDIT_DATE = os.environ.get("ACCESSIBILITY_AUDIT_DATE", "")
+    ACCESSIBILITY_AUDIT_FAILURES = int(os.environ.get("ACCESSIBILITY_AUDIT_FAILURES", "0"))
+    ACCESSIBILITY_AUDIT_PLANNED = os.environ.get("ACCESSIBILITY_AUDIT_PLANNED", "")
 
     # --- DigiD / SAML -----------------------------------------------------------------------
     # Base URL the SP is reached at (ACS and metadata URLs are built from it).

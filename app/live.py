@@ -22,12 +22,26 @@ from app.htmx import is_htmx
 from app.language import current_lang
 from app.models import Dossier
 
+# The session key for "automatic updates off" (WCAG 2.2.2): a plain setting, so it works without JS.
+LIVE_OFF = "live_updates_off"
+
 # Bump when templates change in a way that must invalidate what browsers hold.
 TEMPLATE_VERSION = "1"
 # no-store, not no-cache: the page holds personal data, so the browser keeps no copy. The poll does
 # not need one either: live.js remembers the tag and sends If-None-Match itself, and a 304 to a
 # request with its own validator reaches the script as a 304 (nothing is read from the cache).
 CACHE_CONTROL = "private, no-store"
+
+
+def live_updates_on() -> bool:
+    return not session.get(LIVE_OFF)
+
+
+def set_live_updates(on: bool) -> None:
+    if on:
+        session.pop(LIVE_OFF, None)
+    else:
+        session[LIVE_OFF] = True
 
 
 @dataclass(frozen=True)
@@ -59,6 +73,8 @@ class LiveDossier:
             clock.now().strftime("%H"),
             current_lang(),
             "f" if fragment else "p",
+            # The page shows the setting: turning it off or on must not be answered with a 304.
+            "off" if not live_updates_on() else "on",
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 

@@ -9,11 +9,11 @@ from jobs import app_job
 
 
 @app_job
-def render_summary(resident_id: int) -> str | None:
+def render_summary(resident_id: int, letters: str = "normaal") -> str | None:
     """Returns the cache key of the rendered PDF, or None when there is nothing to render."""
     from app.services.summary_pdf import render_for_cache
 
     resident = db.session.get(Resident, resident_id)
     if resident is None or resident.dossier is None:
         return None
-    return render_for_cache(resident, clock.today())
+    return render_for_cache(resident, clock.today(), letters)

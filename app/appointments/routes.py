@@ -14,7 +14,14 @@ from app.auth.guards import current_dossier, resident_required
 from app.extensions import db
 from app.htmx import render_page
 from app.models import Appointment, AppointmentSlot, Dossier, Organisation
-from app.services.appointment_ics import appointment_ics, channel_text, slot_when, where_text
+from app.services.appointment_ics import (
+    appointment_ics,
+    channel_text,
+    slot_time,
+    slot_when,
+    slots_by_day,
+    where_text,
+)
 from app.services.appointments import (
     TOPICS,
     AppointmentError,
@@ -44,6 +51,8 @@ def _words() -> dict[str, Any]:
     today = clock.today()
     return {
         "slot_when": lambda slot: slot_when(slot, today),
+        "slots_by_day": lambda slots: slots_by_day(slots, today),
+        "slot_time": slot_time,
         "where_text": where_text,
         "channel_text": channel_text,
         "topic_text": topic_text,

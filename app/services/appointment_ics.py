@@ -3,6 +3,7 @@ in Europe/Amsterdam time."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext
@@ -66,3 +67,25 @@ def slot_when(slot: AppointmentSlot, today: date) -> str:
     return gettext(
         "%(date)s at %(time)s", date=long_date(local.date(), today), time=clock_time(local)
     )
+
+
+@dataclass(frozen=True)
+class SlotDay:
+    """The free times of one day, for the booking page's day headings."""
+
+    key: str  # 2026-12-07: the anchor of the day's heading
+    heading: str  # 'maandag 7 december'
+    slots: list[AppointmentSlot]
+
+
+def slots_by_day(slots: list[AppointmentSlot], today: date) -> list[SlotDay]:
+    """The free times grouped by their (Amsterdam) day, in the order given."""
+    days: dict[date, list[AppointmentSlot]] = {}
+    for slot in slots:
+        days.setdefault(slot.starts_at.astimezone(clock.AMSTERDAM).date(), []).append(slot)
+    return [SlotDay(d.isoformat(), long_date(d, today), found) for d, found in days.items()]
+
+
+def slot_time(slot: AppointmentSlot) -> str:
+    """'10.00 uur': the time alone, under the day's heading."""
+    return clock_time(slot.starts_at.astimezone(clock.AMSTERDAM))

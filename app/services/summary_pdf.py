@@ -54,6 +54,8 @@ from app.services.summary import (
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 2
+# Letter sizes the resident or staff can choose on the print page: 16 pt body, or 18 pt.
+LETTERS = ("normaal", "groot")
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 # Part of every cache key: a new renderer or variant must not serve old files.
 RENDERER = f"weasyprint-{weasyprint.__version__}/{PDF_VARIANT}/1"
@@ -75,6 +77,11 @@ class PdfPending:
     """Queued for the worker; ask again (the polling page does)."""
 
     key: str
+
+
+def letters_choice(value: str | None) -> str:
+    """The chosen letter size, or the default for anything else."""
+    return value if value in LETTERS else LETTERS[0]
 
 
 def pdf_filename(today: date) -> str:
@@ -111,7 +118,9 @@ def font_dir() -> Path:
     return directory
 
 
-def pdf_html(resident: Resident, today: date, limits: Limits = LIMITS[0]) -> str:
+def pdf_html(
+    resident: Resident, today: date, limits: Limits = LIMITS[0], letters: str = LETTERS[0]
+) -> str:
     """The PDF's HTML, always in the resident's language (also when staff print it)."""
     lang = resident.language if resident.language in current_app.config["LANGUAGES"] else "nl"
     with force_locale(lang):
@@ -121,6 +130,7 @@ def pdf_html(resident: Resident, today: date, limits: Limits = LIMITS[0]) -> str
             summary=summary,
             lang=lang,
             pdf=True,
+            letters=letters_choice(letters),
             light_words=light_words,
             css_string=css_string,
             page_counter=page_counter_css(),
@@ -156,14 +166,18 @@ def _write(document: weasyprint.Document) -> bytes:
 
 
 def render_summary_pdf(
-    resident: Resident, today: date, first_html: str | None = None, tried: list[str] | None = None
+    resident: Resident,
+    today: date,
+    first_html: str | None = None,
+    tried: list[str] | None = None,
+    letters: str = LETTERS[0],
 ) -> bytes:
     """The summary on at most MAX_PAGES pages: shorter lists (counted, not lost) until it fits.
     A usual dossier fits at the first try; only very full ones are laid out more than once.
     `tried` (for the benchmark) receives every HTML that was laid out."""
     document = None
     for i, limits in enumerate(LIMITS):
-        html = first_html if i == 0 and first_html else pdf_html(resident, today, limits)
+        html = first_html if i == 0 and first_html else pdf_html(resident, today, limits, letters)
         if tried is not None:
             tried.append(html)
         document = _layout(html)
@@ -252,9 +266,11 @@ def expected_seconds(html_chars: int) -> float | None:
     return per_char * html_chars
 
 
-def render_and_store(resident: Resident, today: date, html: str, key: str) -> bytes:
+def render_and_store(
+    resident: Resident, today: date, html: str, key: str, letters: str = LETTERS[0]
+) -> bytes:
     started = time.perf_counter()
-    data = render_summary_pdf(resident, today, html)
+    data = render_summary_pdf(resident, today, html, letters=letters)
     _timings.append((len(html), time.perf_counter() - started))
     store_pdf(key, data)
     return data
@@ -268,9 +284,9 @@ def _should_queue(html_chars: int) -> bool:
     return expected is not None and expected > budget
 
 
-def _enqueue(resident_id: int, key: str) -> bool:
+def _enqueue(resident_id: int, key: str, letters: str) -> bool:
     try:
-        enqueue("jobs.summary.render_summary", resident_id)
+        enqueue("jobs.summary.render_summary", resident_id, letters)
     except RedisError:  # Redis down: the caller renders inline
         log.warning("summary render could not be queued; rendering inline", exc_info=True)
         return False
@@ -278,22 +294,26 @@ def _enqueue(resident_id: int, key: str) -> bool:
     return True
 
 
-def request_pdf(viewer: Viewer, resident: Resident, today: date) -> PdfReady | PdfPending:
+def request_pdf(
+    viewer: Viewer, resident: Resident, today: date, letters: str = LETTERS[0]
+) -> PdfReady | PdfPending:
     """The PDF for this viewer: from the cache, rendered now, or queued (PdfPending)."""
     authorise(viewer, resident, "pdf")
-    return _ready_or_pending(resident, today)
+    return _ready_or_pending(resident, today, letters)
 
 
-def pdf_status(viewer: Viewer, resident: Resident, today: date) -> PdfReady | PdfPending:
+def pdf_status(
+    viewer: Viewer, resident: Resident, today: date, letters: str = LETTERS[0]
+) -> PdfReady | PdfPending:
     """What the polling page asks: like request_pdf, but not an access-log entry (it only looks
     whether the file is there; the download itself is logged)."""
     if not may_print(viewer, resident):
         raise SummaryForbidden(f"viewer {viewer.kind}:{viewer.id} may not print this summary")
-    return _ready_or_pending(resident, today)
+    return _ready_or_pending(resident, today, letters)
 
 
-def _ready_or_pending(resident: Resident, today: date) -> PdfReady | PdfPending:
-    html = pdf_html(resident, today)
+def _ready_or_pending(resident: Resident, today: date, letters: str) -> PdfReady | PdfPending:
+    html = pdf_html(resident, today, letters=letters)
     key = state_key(html)
     filename = pdf_filename(today)
     data = cached_pdf(key)
@@ -303,15 +323,15 @@ def _ready_or_pending(resident: Resident, today: date) -> PdfReady | PdfPending:
     if queue_state == "waiting":
         return PdfPending(key)
     # A lost job (no worker, or it failed) is not queued again: this request renders it.
-    if queue_state == "none" and _should_queue(len(html)) and _enqueue(resident.id, key):
+    if queue_state == "none" and _should_queue(len(html)) and _enqueue(resident.id, key, letters):
         return PdfPending(key)
-    return PdfReady(render_and_store(resident, today, html, key), filename)
+    return PdfReady(render_and_store(resident, today, html, key, letters), filename)
 
 
-def render_for_cache(resident: Resident, today: date) -> str:
+def render_for_cache(resident: Resident, today: date, letters: str = LETTERS[0]) -> str:
     """What the worker runs: render into the cache (unless it is there already). Returns the key."""
-    html = pdf_html(resident, today)
+    html = pdf_html(resident, today, letters=letters)
     key = state_key(html)
     if cached_pdf(key) is None:
-        render_and_store(resident, today, html, key)
+        render_and_store(resident, today, html, key, letters)
     return key

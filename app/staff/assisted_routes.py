@@ -26,7 +26,7 @@ from app.services.access_log import record_access
 from app.services.overview import build_overview, heading, light_sentence, light_words
 from app.services.storage import get_storage
 from app.services.summary import SummaryForbidden, Viewer, summary_for
-from app.services.summary_pdf import PdfReady, request_pdf
+from app.services.summary_pdf import PdfReady, letters_choice, request_pdf
 from app.services.uploads import check_files
 from app.staff import bp
 from app.staff.dossier_routes import load
@@ -45,6 +45,8 @@ def _appointment_words(today: Any) -> dict[str, Any]:
         return {}
     return {
         "slot_when": lambda slot: ics.slot_when(slot, today),
+        "slots_by_day": lambda slots: ics.slots_by_day(slots, today),
+        "slot_time": ics.slot_time,
         "channel_text": ics.channel_text,
         "where_text": ics.where_text,
         "topic_text": appointments.topic_text,
@@ -212,8 +214,11 @@ def print_summary(dossier_id: int) -> Response:
 @staff_required
 def summary_pdf(dossier_id: int) -> Response:
     sd = load(dossier_id, log=False)
+    letters = letters_choice(request.args.get("letters"))
     try:
-        result = request_pdf(Viewer.for_staff(current_user), sd.dossier.resident, clock.today())
+        result = request_pdf(
+            Viewer.for_staff(current_user), sd.dossier.resident, clock.today(), letters
+        )
     except (SummaryForbidden, LookupError):
         abort(404)
     if not isinstance(result, PdfReady):

@@ -6,7 +6,7 @@ assisted mode) will call the same services with Viewer.for_staff(staff) and the 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -16,9 +16,20 @@ from app.auth.guards import resident_required
 from app.htmx import is_htmx, render_page
 from app.services.overview import light_words
 from app.services.summary import SummaryForbidden, Viewer, summary_for
-from app.services.summary_pdf import PdfReady, pdf_status, request_pdf
+from app.services.summary_pdf import (
+    LETTERS,
+    PdfReady,
+    letters_choice,
+    pdf_status,
+    request_pdf,
+)
 
 bp = Blueprint("summary", __name__)
+
+
+def _chosen(letters: str) -> str | None:
+    """The letter size for a link: left out when it is the default (shorter, same as before)."""
+    return None if letters == LETTERS[0] else letters
 
 
 def _private(response: Response) -> Response:
@@ -50,12 +61,15 @@ def print_view() -> Response:
 @bp.get("/overzicht.pdf")
 @resident_required
 def pdf() -> Response:
+    letters = letters_choice(request.args.get("letters"))
     try:
-        result = request_pdf(Viewer.for_resident(current_user), current_user, clock.today())
+        result = request_pdf(
+            Viewer.for_resident(current_user), current_user, clock.today(), letters
+        )
     except (SummaryForbidden, LookupError):
         abort(404)
     if not isinstance(result, PdfReady):
-        return redirect(url_for("summary.pdf_waiting"), 303)
+        return redirect(url_for("summary.pdf_waiting", letters=_chosen(letters)), 303)
     response = make_response(result.data)
     response.mimetype = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
@@ -65,8 +79,9 @@ def pdf() -> Response:
 @bp.get("/overzicht/pdf-wordt-gemaakt")
 @resident_required
 def pdf_waiting() -> Response:
+    letters = letters_choice(request.args.get("letters"))
     try:
-        status = pdf_status(Viewer.for_resident(current_user), current_user, clock.today())
+        status = pdf_status(Viewer.for_resident(current_user), current_user, clock.today(), letters)
     except (SummaryForbidden, LookupError):
         abort(404)
     ready = isinstance(status, PdfReady)
@@ -75,5 +90,10 @@ def pdf_waiting() -> Response:
         nothing_new = make_response("", 204)
         nothing_new.vary.add("HX-Request")
         return _private(nothing_new)
-    page = render_page("summary/waiting.html", "summary/_waiting_status.html", ready=ready)
+    page = render_page(
+        "summary/waiting.html",
+        "summary/_waiting_status.html",
+        ready=ready,
+        letters=_chosen(letters),
+    )
     return _private(page)

@@ -1,33 +1,80 @@
 /* Small progressive enhancements. The page works fully without this file. */
+/* Read aloud (product.md, read-aloud hints). The buttons are made here, only when the browser has a
+   voice for the page's language: without JS or without speech nothing shows, not even in w3m. Each
+   [data-speak] in reading order is spoken once (its attribute, else its text); "Stop" ends it. */
 (function () {
   "use strict";
-  function setupReadAloud(root) {
-    var button = root.querySelector("[data-readaloud]");
-    if (!button || !("speechSynthesis" in window) || typeof SpeechSynthesisUtterance !== "function") {
-      return; /* no speech in this browser: the button stays hidden */
-    }
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      var parts = [];
-      var h1 = document.querySelector("h1");
-      if (h1) parts.push(h1.textContent.trim());
-      var now = document.querySelector(".light-now");
-      if (now) parts.push(now.textContent.trim());
-      var urgent = document.querySelector(".now");
-      if (urgent) parts.push(urgent.textContent.replace(/\s+/g, " ").trim());
-      document.querySelectorAll("[data-speak]").forEach(function (el) {
-        parts.push(el.getAttribute("data-speak"));
-      });
-      window.speechSynthesis.cancel();
-      var utterance = new SpeechSynthesisUtterance(parts.join(". "));
-      utterance.lang = document.documentElement.lang || "nl";
-      window.speechSynthesis.speak(utterance);
-    });
+  function words(el) {
+    return (el.getAttribute("data-speak") || el.textContent).replace(/\s+/g, " ").trim();
   }
-  function init(root) { setupReadAloud(root || document); }
+  function setupReadAloud(box) {
+    var synth = window.speechSynthesis;
+    if (!box || box.firstChild || !synth || typeof SpeechSynthesisUtterance !== "function") return;
+    var lang = (document.documentElement.lang || "nl").toLowerCase();
+    function voice() {
+      var voices = synth.getVoices() || [];
+      for (var i = 0; i < voices.length; i++) {
+        if ((voices[i].lang || "").toLowerCase().replace("_", "-").split("-")[0] === lang) return voices[i];
+      }
+      return null;
+    }
+    function button(label) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "button button-secondary";
+      b.textContent = label;
+      box.appendChild(b);
+      return b;
+    }
+    function build() {
+      var found = voice();
+      if (box.firstChild || !found) return;
+      var read = button(box.getAttribute("data-readaloud"));
+      var stop = button(box.getAttribute("data-readaloud-stop"));
+      stop.hidden = true;
+      function done() { stop.hidden = true; }
+      read.addEventListener("click", function () {
+        var seen = {}, parts = [];
+        var scope = document.getElementById("inhoud") || document.body;
+        scope.querySelectorAll("h1, [data-speak]").forEach(function (el) {
+          var text = words(el);
+          if (text && !seen[text]) { seen[text] = true; parts.push(text); }
+        });
+        synth.cancel();
+        parts.forEach(function (text, i) {
+          var u = new SpeechSynthesisUtterance(text);
+          u.lang = found.lang;
+          u.voice = found;
+          if (i === parts.length - 1) { u.onend = done; u.onerror = done; }
+          synth.speak(u);
+        });
+        stop.hidden = parts.length === 0;
+      });
+      stop.addEventListener("click", function () {
+        synth.cancel();
+        done();
+        read.focus(); /* the Stop button hides itself: the focus goes back to "Read aloud" */
+      });
+    }
+    build();
+    if (!box.firstChild && synth.addEventListener) synth.addEventListener("voiceschanged", build);
+  }
+  function init(root) {
+    var box = root.matches && root.matches("[data-readaloud]") ? root : root.querySelector("[data-readaloud]");
+    setupReadAloud(box);
+  }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
+  document.addEventListener("live:updated", function (e) { init(e.target); });
 })();
+
+/* A page that comes back with errors takes the focus to its error summary, as a form updated in
+   place does (GOV.UK): the summary is read first and links to each field. */
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+});
 
 /* Focus after an htmx swap (WCAG 2.4.3): when the swap removed the focused element, move the focus
    to the news: the error summary, the status message, the heading, or the first new item. */
@@ -58,7 +105,7 @@
   "use strict";
   var box = document.querySelector("[data-session-left]");
   var text = document.getElementById("session-warning-text");
-  if (!box || !text || !("content" in text)) return;
+  if (!box || !text) return;
   var warnTimer, endTimer;
   function schedule(left) {
     var warn = parseInt(box.getAttribute("data-session-warn"), 10) || 120;
@@ -72,7 +119,7 @@
   function show() {
     var back = document.activeElement; /* where the user was, to return to afterwards */
     box.textContent = "";
-    box.appendChild(text.content.cloneNode(true));
+    box.innerHTML = text.textContent; /* the page's own markup, from a script element (base.html) */
     var form = box.querySelector("[data-session-extend]");
     /* The warning takes the focus, so the button is one Tab away wherever the user was; the
        text itself takes it, so a key pressed while typing does not press the button. */

@@ -2,6 +2,69 @@
 (function () {
   "use strict";
   var poller = null;
+  var pending = null; /* news that waits for the focus to leave its region */
+  var toggle = false;
+
+  function announce() {
+    var status = document.querySelector("[data-poll-status]");
+    if (!status || !poller) return;
+    /* a different text each time (a no-break space more or less), so it is read again */
+    toggle = !toggle;
+    status.textContent = poller.link.getAttribute("data-updated") + (toggle ? "\u00a0" : "");
+  }
+
+  /* A request the timer sent (not a click on the link). */
+  function isPollRequest(config) {
+    return !!(poller && config && config.elt === poller.link && config.triggeringEvent &&
+              config.triggeringEvent.type === "poll");
+  }
+
+  function updated(target) {
+    if (window.htmx) htmx.process(target);
+    target.dispatchEvent(new CustomEvent("live:updated", { bubbles: true }));
+  }
+
+  /* The counterpart of `old` among the children of `parent` in the new content: the same id, else
+     an unchanged element of the same tag, else the one in the same place when the count is equal. */
+  function counterpart(old, parent) {
+    var kids = Array.prototype.filter.call(parent.children, function (c) { return c.tagName === old.tagName; });
+    if (old.id) return kids.filter(function (c) { return c.id === old.id; })[0] || null;
+    var same = kids.filter(function (c) { return c.outerHTML === old.outerHTML; })[0];
+    if (same) return same;
+    var olds = Array.prototype.filter.call(old.parentNode.children, function (c) { return c.tagName === old.tagName; });
+    return olds.length === kids.length ? kids[olds.indexOf(old)] : null;
+  }
+
+  /* On each level from the region down to the focused element, the siblings are replaced and the
+     element on the way is kept (its attributes updated). A container that is empty in the new
+     content is filled by script (the read-aloud buttons): it is kept as it is. */
+  function mergeAround(target, html, focused) {
+    var fresh = document.createElement(target.tagName);
+    fresh.innerHTML = html;
+    var path = [], matches = [], parent = fresh, i;
+    for (var n = focused; n !== target; n = n.parentNode) path.unshift(n);
+    for (i = 0; i < path.length; i++) {
+      var match = counterpart(path[i], parent);
+      if (!match) return false;
+      matches.push(match);
+      if (!match.firstChild) break;
+      parent = match;
+    }
+    var holder = target;
+    matches.forEach(function (match, j) {
+      var keep = path[j], before = true;
+      Array.prototype.slice.call(holder.childNodes).forEach(function (c) { if (c !== keep) holder.removeChild(c); });
+      Array.prototype.slice.call(match.parentNode.childNodes).forEach(function (c) {
+        if (c === match) { before = false; return; }
+        if (before) holder.insertBefore(c, keep); else holder.appendChild(c);
+      });
+      Array.prototype.slice.call(match.attributes).forEach(function (a) {
+        if (keep.getAttribute(a.name) !== a.value) keep.setAttribute(a.name, a.value);
+      });
+      holder = keep;
+    });
+    return true;
+  }
 
   function startPolling() {
     var link = document.querySelector("[data-poll]");
@@ -29,7 +92,30 @@
   });
   document.addEventListener("htmx:beforeSwap", function (evt) {
     /* a 304 has no body: keep what is on the page (detail.elt is the target here, not the link) */
-    if (evt.detail.xhr && evt.detail.xhr.status === 304) evt.detail.shouldSwap = false;
+    if (evt.detail.xhr && evt.detail.xhr.status === 304) { evt.detail.shouldSwap = false; return; }
+    if (pending && pending.target === evt.detail.target) pending = null; /* newer news replaces it */
+    if (!isPollRequest(evt.detail.requestConfig)) return;
+    /* A background update never moves the focus nor replaces the element that has it (WCAG 2.4.3):
+       with the focus inside, the news goes in around the focused element, or waits until the
+       focus has left. */
+    var target = evt.detail.target, focused = document.activeElement;
+    if (!focused || focused === target || !target.contains(focused)) return;
+    evt.detail.shouldSwap = false;
+    if (mergeAround(target, evt.detail.serverResponse, focused)) { updated(target); }
+    else { pending = { target: target, html: evt.detail.serverResponse }; }
+  });
+  document.addEventListener("focusin", function (evt) {
+    if (!pending || pending.target.contains(evt.target)) return;
+    var target = pending.target;
+    target.innerHTML = pending.html;
+    pending = null;
+    updated(target);
+    announce();
+  });
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    if (isPollRequest(evt.detail.requestConfig) && evt.detail.xhr.status === 200 && !pending) {
+      announce(); /* once per change, politely: the focus stays where it was */
+    }
   });
   document.addEventListener("htmx:afterRequest", function (evt) {
     if (!isPoll(evt)) return;

@@ -184,8 +184,10 @@ def test_book_an_appointment_with_the_keyboard(visit: Visit, live_server: str) -
     page.wait_for_url(f"{live_server}/afspraken")
     expect(page.locator("main .notice[role=status]")).to_be_visible()
     expect(page.locator("main .notice[role=status]")).to_be_focused()  # after the settle
-    when = chosen.splitlines()[0].split(" (")[0]
-    assert when in page.inner_text("main ul.todo")
+    # The label says the day (hidden, for a screen reader; its own line in innerText) and the time.
+    lines = [line.strip() for line in chosen.splitlines() if line.strip()]
+    day, time = lines[0].rstrip(","), lines[1].split(" (")[0]
+    assert f"{day} om {time}" in page.inner_text("main ul.todo")
     assert "Ik neem mijn buurvrouw mee." in page.inner_text("main ul.todo")
 
 

@@ -36,7 +36,7 @@ from app.services.accounts import resident_for_bsn
 from app.services.demo import DEMO_RESIDENTS
 from app.services.notifications.unsubscribe import make_token
 from app.services.storage import LocalStorage
-from tests.browser.conftest import DESKTOP_WIDTH, TIMEOUT_MS, Visit
+from tests.browser.conftest import DESKTOP_WIDTH, TIMEOUT_MS, Visit, focus_on_summary
 from tests.staff.conftest import VISSER, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded")]
@@ -63,6 +63,7 @@ NOT_PAGES = {
     "testidp.metadata": "SAML metadata (XML)",
     "testidp.slo": "SAML logout: redirects on",
     "static": "CSS, JS, fonts",
+    "favicon": "the icon for old browsers",
 }
 
 
@@ -219,6 +220,13 @@ def test_every_form_sent_empty_shows_accessible_errors(
     summary = page.locator(".error-summary")
     summary.wait_for()  # no error summary after an empty send fails here
     problems: list[str] = []
+    # One behaviour for a whole page and a form updated in place (GOV.UK): the focus is on the
+    # summary, so it is read first.
+    if not focus_on_summary(page):
+        problems.append(
+            f"{name}: focus on "
+            + page.evaluate("() => document.activeElement.outerHTML.slice(0, 60)")
+        )
     # Every message in the summary links to a field on the page.
     for link in summary.locator("a").all():
         target = (link.get_attribute("href") or "").lstrip("#")

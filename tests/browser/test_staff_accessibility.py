@@ -25,7 +25,13 @@ from app.extensions import db
 from app.services import documents
 from app.services.demo_staff import DEMO_PASSWORD, DEMO_TOTP, TWO_ORGANISATIONS
 from app.services.storage import LocalStorage
-from tests.browser.conftest import DESKTOP_WIDTH, TIMEOUT_MS, Visit, log_in_context
+from tests.browser.conftest import (
+    DESKTOP_WIDTH,
+    TIMEOUT_MS,
+    Visit,
+    focus_on_summary,
+    log_in_context,
+)
 from tests.browser.test_resident_keyboard import TAB_LIMIT, focus_problems, tab_to
 
 # fresh_rate_limits is autouse: every test here logs staff in afresh, past the login limit.
@@ -194,6 +200,34 @@ def test_form_errors_have_no_axe_violations(app: Flask, staff_page: StaffPage) -
     page.wait_for_selector(".error-summary")
     assert page.title().startswith(nl(app, "Error") + ": ")
     assert audit(page) == []
+
+
+# Full-page staff forms: sent empty, the page that comes back has the focus on its error summary.
+STAFF_FORMS = ("login", "answer", "book-for", "contact")
+CLEAR = """() => document.querySelectorAll("main form textarea, main form input:not([type=hidden])")
+  .forEach((el) => { if (el.type === "radio" || el.type === "checkbox") el.checked = false;
+                     else el.value = ""; })"""
+
+
+def test_form_errors_take_the_focus_to_the_summary(
+    staff_page: StaffPage, storage: LocalStorage
+) -> None:
+    paths = staff_paths(storage)
+    problems = []
+    for name in STAFF_FORMS:
+        path, email = paths[name]
+        page = staff_page(path, email)
+        page.evaluate(CLEAR)
+        page.locator("main form[method=post] button[type=submit]").last.click()
+        page.wait_for_selector(".error-summary")
+        page.wait_for_load_state()
+        if not focus_on_summary(page):
+            problems.append(
+                f"{name}: focus on "
+                + page.evaluate("() => document.activeElement.outerHTML.slice(0, 80)")
+            )
+        page.context.close()
+    assert problems == [], "\n".join(problems)
 
 
 def test_caseload_with_the_keyboard_only(staff_page: StaffPage, live_server: str) -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -80,9 +81,11 @@ def test_warning_and_stay_logged_in(client: FlaskClient, logged_in: datetime) ->
     box = soup.select_one("[data-session-left]")
     assert box is not None and box["role"] == "alert"
     assert int(box["data-session-left"]) == 15 * 60
-    template = soup.select_one("template#session-warning-text")
-    assert template is not None
-    form = template.select_one("form")
+    # In a script element, which text browsers do not show (a <template>'s content they do).
+    script = soup.select_one("script[type='text/html']#session-warning-text")
+    assert script is not None
+    form = BeautifulSoup(script.string or "", "html.parser").select_one("form")
+    assert form is not None
     assert form["method"] == "post" and form["action"] == "/sessie/verlengen"
     token = form.select_one("input[name=csrf_token]")["value"]
     with at(logged_in, 13):

@@ -52,7 +52,7 @@ def test_print_view(as_resident) -> None:  # type: ignore[no-untyped-def]
     assert "Uw huurcontract bekijken" in text
     assert "maandag tot en met vrijdag, 9.00 tot 17.00 uur" in text
     assert str(clock.today().year) in text_of(soup.select_one(".made"))
-    assert soup.select_one('a[href="/overzicht.pdf"]') is not None
+    assert soup.select_one('form[method=get][action="/overzicht.pdf"]') is not None
     assert "Fatima" not in text
 
 
@@ -82,6 +82,18 @@ def test_pdf_download(as_resident) -> None:  # type: ignore[no-untyped-def]
     assert re.search(r"overzicht-\d{4}-\d{2}-\d{2}\.pdf", disposition)
     assert "no-store" in response.headers["Cache-Control"]
     assert response.data.startswith(b"%PDF-")
+
+
+def test_the_print_page_offers_large_or_extra_large_letters(as_resident) -> None:  # type: ignore[no-untyped-def]
+    client = as_resident(JAN)
+    soup = check_page(client.get("/overzicht/print").data)
+    form = soup.select_one("main form[method=get][action='/overzicht.pdf']")
+    assert form is not None
+    choices = {r["value"]: r.has_attr("checked") for r in form.select("input[name=letters]")}
+    assert choices == {"normaal": True, "groot": False}, "16 pt by default, 18 pt as a choice"
+    big = client.get("/overzicht.pdf?letters=groot")
+    assert big.status_code == 200 and big.mimetype == "application/pdf"
+    assert big.data != client.get("/overzicht.pdf?letters=normaal").data
 
 
 def test_each_resident_gets_their_own_pdf(as_resident, tmp_path) -> None:  # type: ignore[no-untyped-def]

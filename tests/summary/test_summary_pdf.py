@@ -229,8 +229,34 @@ def font_sizes(data: bytes) -> dict[str, float]:
 def test_large_print(app: Flask, seeded: None) -> None:
     sizes = font_sizes(make_pdf(RED))
     body = [v for k, v in sizes.items() if "Uitkeringsspecificatie" in k or "Voor " in k]
-    assert body and min(body) >= 14, sizes
+    assert body and min(body) >= 16, sizes
     assert min(sizes.values()) >= 12, "even the page footer is at least 12 pt"
+
+
+def test_extra_large_letters_are_a_choice(app: Flask, seeded: None) -> None:
+    who = resident(RED)
+    big = request_pdf(Viewer.for_resident(who), who, clock.today(), "groot")
+    assert isinstance(big, PdfReady)
+    sizes = font_sizes(big.data)
+    body = [v for k, v in sizes.items() if "Uitkeringsspecificatie" in k or "Voor " in k]
+    assert body and min(body) >= 18, sizes
+    assert big.data != make_pdf(RED), "each size is its own file (and cache entry)"
+    assert len(reader(big.data).pages) <= 2
+
+
+@pytest.mark.parametrize("letters", ["normaal", "groot"])
+def test_the_three_dots_stand_in_one_row(app: Flask, seeded: None, letters: str) -> None:
+    who = resident(RED)
+    result = request_pdf(Viewer.for_resident(who), who, clock.today(), letters)
+    assert isinstance(result, PdfReady)
+    heights: dict[str, float] = {}
+
+    def visit(text, cm, tm, font_dict, font_size) -> None:  # type: ignore[no-untyped-def]
+        if text.strip() in ("Wij zijn bezig", "Klaar"):
+            heights[text.strip()] = round(tm[5] * cm[3] + cm[5], 1)
+
+    reader(result.data).pages[0].extract_text(visitor_text=visit)
+    assert len(heights) == 2 and len(set(heights.values())) == 1, heights
 
 
 def structure(node, found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
@@ -257,6 +283,45 @@ def test_structure_has_headings_lists_and_described_figures(app: Flask, seeded: 
     figures = [alt for t, alt in tags if t == "/Figure"]
     assert len(figures) == 3, "the three dots"
     assert all(figures), "each dot has an Alt text"
+
+
+def tagged(node) -> list[tuple[str, list]]:  # type: ignore[no-untyped-def,type-arg]
+    """The structure elements under `node`, each as (tag, its own elements)."""
+    node = node.get_object()
+    kids = node.get("/K") if hasattr(node, "get") else None
+    found: list[tuple[str, list]] = []  # type: ignore[type-arg]
+    for kid in (kids if isinstance(kids, list) else [kids]) if kids is not None else []:
+        if not (hasattr(kid, "get_object") and hasattr(kid.get_object(), "get")):
+            continue  # marked content, not an element
+        element = kid.get_object()
+        if element.get("/S") is None:
+            found += tagged(element)
+        else:
+            found.append((str(element["/S"]), tagged(element)))
+    return found
+
+
+def every(tree: list[tuple[str, list]], tag: str) -> list[list]:  # type: ignore[type-arg]
+    out = []
+    for name, kids in tree:
+        if name == tag:
+            out.append(kids)
+        out += every(kids, tag)
+    return out
+
+
+def test_lists_are_tagged_list_item_label_body(app: Flask, seeded: None) -> None:
+    """PDF/UA: L holds LI, LI holds Lbl and/or LBody. The traffic light used to be three nested
+    lists with no list items."""
+    tree = tagged(reader(make_pdf(RED)).trailer["/Root"]["/StructTreeRoot"])
+    lists = every(tree, "/L")
+    assert lists
+    for kids in lists:
+        assert kids and {name for name, _ in kids} == {"/LI"}, [name for name, _ in kids]
+        for _, parts in kids:
+            assert parts and {name for name, _ in parts} <= {"/Lbl", "/LBody"}
+    light = next(kids for kids in lists if every(kids, "/Figure"))
+    assert len(light) == 3 and all(len(every(parts, "/Figure")) == 1 for _, parts in light)
 
 
 def test_the_pdf_loads_nothing_but_its_fonts(app: Flask) -> None:
