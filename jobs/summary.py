@@ -5,15 +5,17 @@ from __future__ import annotations
 from app import clock
 from app.extensions import db
 from app.models import Resident
+from app.services.summary_pdf import render_for_cache
 from jobs import app_job
 
 
 @app_job
-def render_summary(resident_id: int, letters: str = "normaal") -> str | None:
-    """Returns the cache key of the rendered PDF, or None when there is nothing to render."""
-    from app.services.summary_pdf import render_for_cache
-
+def render_summary(
+    resident_id: int, letters: str = "normaal", readers: list[int] | None = None
+) -> str | None:
+    """Returns the cache key of the rendered PDF, or None when there is nothing to render.
+    `readers`: the organisation ids of the staff member it is for (None: the resident)."""
     resident = db.session.get(Resident, resident_id)
     if resident is None or resident.dossier is None:
         return None
-    return render_for_cache(resident, clock.today(), letters)
+    return render_for_cache(resident, clock.today(), letters, tuple(readers or ()))

@@ -12,6 +12,7 @@ Staff side: the staff dossier view and assisted mode (app.staff) call
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TypeVar
@@ -223,9 +224,13 @@ def summary_for(viewer: Viewer, resident: Resident, today: date, what: str = "pr
     (app.services.staff_visibility)."""
     dossier = authorise(viewer, resident, what)
     summary = build_summary(resident, today)
-    if not viewer.is_staff:
-        return summary
-    reading = StaffReading.of(dossier, viewer.organisation_ids)
+    return read_by_staff(summary, dossier, viewer.organisation_ids) if viewer.is_staff else summary
+
+
+def read_by_staff(summary: Summary, dossier: Dossier, organisation_ids: Iterable[int]) -> Summary:
+    """The summary as staff of these organisations may read it outside assisted mode (the print
+    view and the PDF alike): other organisations' questions and descriptions left out."""
+    reading = StaffReading.of(dossier, organisation_ids)
     return replace(
         summary,
         overview=reading.overview(summary.overview),

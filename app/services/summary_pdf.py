@@ -49,9 +49,13 @@ from app.services.summary import (
     authorise,
     build_summary,
     may_print,
+    read_by_staff,
 )
 
 log = logging.getLogger(__name__)
+
+# The organisation ids of the staff member a PDF is made for; () for the resident's own.
+Readers = tuple[int, ...]
 
 MAX_PAGES = 2
 # Letter sizes the resident or staff can choose on the print page: 16 pt body, or 18 pt.
@@ -119,12 +123,20 @@ def font_dir() -> Path:
 
 
 def pdf_html(
-    resident: Resident, today: date, limits: Limits = LIMITS[0], letters: str = LETTERS[0]
+    resident: Resident,
+    today: date,
+    limits: Limits = LIMITS[0],
+    letters: str = LETTERS[0],
+    readers: Readers = (),
 ) -> str:
-    """The PDF's HTML, always in the resident's language (also when staff print it)."""
+    """The PDF's HTML, always in the resident's language (also when staff print it). With
+    `readers` (organisation ids of the staff member printing), what those staff may read: the
+    same as the staff print view, so the file never shows more than the page."""
     lang = resident.language if resident.language in current_app.config["LANGUAGES"] else "nl"
     with force_locale(lang):
         summary = build_summary(resident, today, limits)
+        if readers and resident.dossier is not None:
+            summary = read_by_staff(summary, resident.dossier, readers)
         return render_template(
             "summary/pdf.html",
             summary=summary,
@@ -171,13 +183,18 @@ def render_summary_pdf(
     first_html: str | None = None,
     tried: list[str] | None = None,
     letters: str = LETTERS[0],
+    readers: Readers = (),
 ) -> bytes:
     """The summary on at most MAX_PAGES pages: shorter lists (counted, not lost) until it fits.
     A usual dossier fits at the first try; only very full ones are laid out more than once.
     `tried` (for the benchmark) receives every HTML that was laid out."""
     document = None
     for i, limits in enumerate(LIMITS):
-        html = first_html if i == 0 and first_html else pdf_html(resident, today, limits, letters)
+        html = (
+            first_html
+            if i == 0 and first_html
+            else pdf_html(resident, today, limits, letters, readers)
+        )
         if tried is not None:
             tried.append(html)
         document = _layout(html)
@@ -267,10 +284,15 @@ def expected_seconds(html_chars: int) -> float | None:
 
 
 def render_and_store(
-    resident: Resident, today: date, html: str, key: str, letters: str = LETTERS[0]
+    resident: Resident,
+    today: date,
+    html: str,
+    key: str,
+    letters: str = LETTERS[0],
+    readers: Readers = (),
 ) -> bytes:
     started = time.perf_counter()
-    data = render_summary_pdf(resident, today, html, letters=letters)
+    data = render_summary_pdf(resident, today, html, letters=letters, readers=readers)
     _timings.append((len(html), time.perf_counter() - started))
     store_pdf(key, data)
     return data
@@ -284,9 +306,9 @@ def _should_queue(html_chars: int) -> bool:
     return expected is not None and expected > budget
 
 
-def _enqueue(resident_id: int, key: str, letters: str) -> bool:
+def _enqueue(resident_id: int, key: str, letters: str, readers: Readers) -> bool:
     try:
-        enqueue("jobs.summary.render_summary", resident_id, letters)
+        enqueue("jobs.summary.render_summary", resident_id, letters, list(readers))
     except RedisError:  # Redis down: the caller renders inline
         log.warning("summary render could not be queued; rendering inline", exc_info=True)
         return False
@@ -299,7 +321,7 @@ def request_pdf(
 ) -> PdfReady | PdfPending:
     """The PDF for this viewer: from the cache, rendered now, or queued (PdfPending)."""
     authorise(viewer, resident, "pdf")
-    return _ready_or_pending(resident, today, letters)
+    return _ready_or_pending(resident, today, letters, _readers(viewer))
 
 
 def pdf_status(
@@ -309,11 +331,17 @@ def pdf_status(
     whether the file is there; the download itself is logged)."""
     if not may_print(viewer, resident):
         raise SummaryForbidden(f"viewer {viewer.kind}:{viewer.id} may not print this summary")
-    return _ready_or_pending(resident, today, letters)
+    return _ready_or_pending(resident, today, letters, _readers(viewer))
 
 
-def _ready_or_pending(resident: Resident, today: date, letters: str) -> PdfReady | PdfPending:
-    html = pdf_html(resident, today, letters=letters)
+def _readers(viewer: Viewer) -> Readers:
+    return tuple(sorted(viewer.organisation_ids)) if viewer.is_staff else ()
+
+
+def _ready_or_pending(
+    resident: Resident, today: date, letters: str, readers: Readers
+) -> PdfReady | PdfPending:
+    html = pdf_html(resident, today, letters=letters, readers=readers)
     key = state_key(html)
     filename = pdf_filename(today)
     data = cached_pdf(key)
@@ -323,15 +351,22 @@ def _ready_or_pending(resident: Resident, today: date, letters: str) -> PdfReady
     if queue_state == "waiting":
         return PdfPending(key)
     # A lost job (no worker, or it failed) is not queued again: this request renders it.
-    if queue_state == "none" and _should_queue(len(html)) and _enqueue(resident.id, key, letters):
+    if (
+        queue_state == "none"
+        and _should_queue(len(html))
+        and _enqueue(resident.id, key, letters, readers)
+    ):
         return PdfPending(key)
-    return PdfReady(render_and_store(resident, today, html, key, letters), filename)
+    return PdfReady(render_and_store(resident, today, html, key, letters, readers), filename)
 
 
-def render_for_cache(resident: Resident, today: date, letters: str = LETTERS[0]) -> str:
-    """What the worker runs: render into the cache (unless it is there already). Returns the key."""
-    html = pdf_html(resident, today, letters=letters)
+def render_for_cache(
+    resident: Resident, today: date, letters: str = LETTERS[0], readers: Readers = ()
+) -> str:
+    """What the worker runs: render into the cache (unless it is there already). Returns the key.
+    The key is the HTML's hash, so a staff reader's file and the resident's never mix."""
+    html = pdf_html(resident, today, letters=letters, readers=readers)
     key = state_key(html)
     if cached_pdf(key) is None:
-        render_and_store(resident, today, html, key, letters)
+        render_and_store(resident, today, html, key, letters, readers)
     return key

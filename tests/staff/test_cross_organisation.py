@@ -6,6 +6,7 @@ An upload for the resident names the staff member's own organisation in the time
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -25,6 +26,7 @@ from tests.digid import login_as
 from tests.html import check_page, text_of
 from tests.staff.conftest import BAKKER, JAN, JANSEN, csrf, dossier_of, login_staff
 from tests.staff.test_assisted import access_rows
+from tests.summary.conftest import pdf_text
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -127,3 +129,23 @@ def test_an_upload_for_the_resident_names_the_staff_members_own_organisation(
     assert "Door M. Bakker (Gemeente Rijnstad)" not in timeline
     staff_view = _page_text(client, f"/medewerker/dossier/{dossier.id}")
     assert f"M. Bakker ({schuld})" in staff_view
+
+
+def test_the_staff_pdf_shows_no_more_than_the_staff_print_page(
+    app: Flask, client: FlaskClient, private_items: Organisation, tmp_path: Path
+) -> None:
+    """The summary PDF a staff member downloads is made for their organisation, like the print
+    page: Gemeente staff get the neutral line, Schuldhulpverlening (addressed) the words."""
+    dossier = dossier_of(JAN)
+    url = f"/medewerker/dossier/{dossier.id}/samenvatting.pdf"
+    login_staff(client, JANSEN)  # Gemeente Rijnstad: linked, not addressed
+    response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data, tmp_path)
+    assert QUESTION[:30] not in text
+    assert f"Een vraag van de inwoner aan {private_items.name}" in text
+    addressed = client.application.test_client()
+    login_staff(addressed, BAKKER)
+    response = addressed.get(url)
+    assert response.status_code == 200
+    assert QUESTION[:30] in pdf_text(response.data, tmp_path)

@@ -133,7 +133,7 @@ def test_slow_render_is_queued_and_polled(
     assert rq_queue.count == 1
     job = rq_queue.jobs[0]
     assert job.func_name == "jobs.summary.render_summary"
-    assert job.args == [who.id, "normaal"], "ids only, and the letter size"
+    assert job.args == [who.id, "normaal", []], "ids only, the letter size, no staff reader"
     # Polling before the worker ran: still pending, and not queued a second time.
     assert isinstance(pdf_status(viewer, who, clock.today()), PdfPending)
     assert rq_queue.count == 1
