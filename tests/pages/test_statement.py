@@ -16,9 +16,9 @@ from flask_babel import force_locale
 from app import clock
 from app.pages import statement
 from app.services.demo import DEMO_RESIDENTS
-from tests.digid import login_as
 from tests.html import check_page, text_of
 from tests.i18n import nl
+from tests.login import log_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -115,7 +115,7 @@ def test_known_issue_staff_text_not_marked_dutch(
 ) -> None:
     """Known issue (WCAG 3.1.2): on an English page a task title that staff wrote in Dutch is not
     marked lang="nl". When this fails, the problem is fixed: take it out of the statement."""
-    login_as(client, DEMO_RESIDENTS[0].bsn)
+    log_in(client, DEMO_RESIDENTS[0].bsn)
     token = check_page(client.get("/").data).select_one("footer input[name=csrf_token]")["value"]
     client.post("/taal", data={"lang": "en", "next": "/", "csrf_token": token})
     soup = check_page(client.get("/").data)

@@ -22,8 +22,8 @@ from app.services.storage import LocalStorage
 from app.services.timeline import Actor
 from app.services.uploads import check_file
 from tests import files
-from tests.digid import login_as
 from tests.html import check_page, text_of
+from tests.login import log_in
 from tests.staff.conftest import BAKKER, JAN, JANSEN, csrf, dossier_of, login_staff
 from tests.staff.test_assisted import access_rows
 from tests.summary.conftest import pdf_text
@@ -122,7 +122,7 @@ def test_an_upload_for_the_resident_names_the_staff_members_own_organisation(
     )
     assert response.status_code == 303
     resident = app.test_client()
-    login_as(resident, JAN)
+    log_in(resident, JAN)
     timeline = text_of(check_page(resident.get("/tijdlijn").data))
     schuld = _schuldhulp().name
     assert f"Door M. Bakker ({schuld}) voor u" in timeline
