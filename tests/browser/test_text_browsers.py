@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from flask import Flask
 
 from tests.browser.conftest import Visit
-from tests.browser.test_resident_pages import MOHAMED, RED, resident_pages
+from tests.browser.test_resident_pages import MOHAMED, PAGES, RED, resident_page
 from tests.i18n import nl
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded")]
@@ -33,9 +33,8 @@ def test_without_javascript_no_read_aloud_button_and_no_progress_bar(visit: Visi
     overview = visit("/", bsn=RED, js=False)
     assert overview.locator("main button").filter(has_text="Lees voor").count() == 0
     assert overview.locator("main .readaloud").is_hidden()
-    pages = resident_pages(visit)
     for name in PROGRESS_PAGES:
-        path, bsn = pages[name]
+        path, bsn = resident_page(visit, name)
         page = visit(path, bsn=bsn, js=False)
         bar = page.locator("main progress")
         assert bar.count() == 1, name
@@ -76,8 +75,17 @@ def w3m_dump(html: str) -> str:
     return result.stdout.decode()
 
 
+# The overview and the statement, then every page of test_resident_pages.py.
+TEXT_PAGES: dict[str, tuple[str, str | None] | None] = {
+    "overview": ("/", RED),
+    "accessibility": ("/toegankelijkheid", RED),
+    **dict.fromkeys(PAGES),
+}
+
+
+@pytest.mark.parametrize("name", list(TEXT_PAGES))
 def test_text_browser_shows_no_hidden_content_on_any_resident_page(
-    visit: Visit, app: Flask, live_server: str
+    visit: Visit, app: Flask, live_server: str, name: str
 ) -> None:
     if not shutil.which("w3m"):
         pytest.fail("w3m is missing: run `make deps` (Debian package w3m)")
@@ -88,18 +96,12 @@ def test_text_browser_shows_no_hidden_content_on_any_resident_page(
         nl(app, "Stop reading"),
         nl(app, "Sending"),
     ]
-    pages = {"overview": ("/", RED), "accessibility": ("/toegankelijkheid", RED)}
-    pages |= resident_pages(visit)
-    problems = []
-    for name, (path, bsn) in pages.items():
-        page = visit(path, bsn=bsn, js=False)
-        response = page.context.request.get(f"{live_server}{path}")
-        assert response.ok, f"{name}: HTTP {response.status}"
-        html = response.text()
-        dump = w3m_dump(html)
-        assert dump.strip(), f"{name}: w3m shows nothing"
-        for text in never + hidden_texts(html):
-            if text in dump:
-                problems.append(f"{name} ({path}): w3m shows {text!r}")
-        page.context.close()
-    assert problems == [], "\n".join(problems)
+    path, bsn = TEXT_PAGES[name] or resident_page(visit, name)
+    page = visit(path, bsn=bsn, js=False)
+    response = page.context.request.get(f"{live_server}{path}")
+    assert response.ok, f"{name}: HTTP {response.status}"
+    html = response.text()
+    dump = w3m_dump(html)
+    assert dump.strip(), f"{name}: w3m shows nothing"
+    shown = [text for text in never + hidden_texts(html) if text in dump]
+    assert shown == [], f"{name} ({path}): w3m shows {shown}"
