@@ -8,6 +8,7 @@ on it'); answering completes it; a follow-up from the resident opens a new one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import gettext
@@ -198,7 +199,7 @@ def follow_up(
 
 
 def answer_question(question: Question, staff: StaffMember, text: str) -> QuestionMessage:
-    """Staff answer (no staff UI yet: tests and the demo seed drive this)."""
+    """A staff member answers (the staff answer page, and the demo seed)."""
     text = _check_text(text)
     now = clock.now()
     dossier = db.session.get(Dossier, question.dossier_id)
@@ -231,3 +232,10 @@ def mark_read(question: Question) -> None:
             changed = True
     if changed:
         db.session.commit()
+
+
+def questions_for(dossier: Dossier, organisation_ids: Iterable[int]) -> list[Question]:
+    """This dossier's questions to these organisations, the waiting ones first."""
+    wanted = set(organisation_ids)
+    found = [q for q in questions_of(dossier) if q.organisation_id in wanted]
+    return sorted(found, key=lambda q: q.status is not QuestionStatus.WAITING)

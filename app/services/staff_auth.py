@@ -4,7 +4,7 @@ The database counter (app.models.LoginFailure) is the real protection against gu
 when Redis is down and across workers. It counts per account *and* per source address, and an
 e-mail address nobody has counts exactly like a real one: the same rows, queries and password
 hashing, and the same 'locked' answer after MAX_FAILURES. So the login page cannot be used to
-find out which staff e-mail addresses exist. Flask-Limiter (app.staff.limits) only slows down
+find out which staff e-mail addresses exist. Flask-Limiter (app.extensions.limiter) only slows down
 floods per address on top. Every refusal gets the same plain message, so nobody learns which
 part was wrong; a beheerder can lift an account's lock (lift_lock).
 """

@@ -23,12 +23,9 @@ def register(app: Flask) -> None:
         reminder_routes,
         slot_routes,
     )
-    from app.staff.optional import has_appointments, has_questions
 
     app.config.setdefault("STAFF_LOGIN_RATE_LIMIT", "10 per minute")
     app.register_blueprint(bp)
-    app.jinja_env.globals["has_appointments"] = has_appointments
-    app.jinja_env.globals["has_questions"] = has_questions
     app.jinja_env.globals["staff_acting_choice"] = organisation_routes.acting_choice
     app.jinja_env.filters["staff_datetime"] = _staff_datetime
     # First in line, before the shared session rules: an expired staff session goes back to the

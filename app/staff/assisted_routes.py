@@ -16,12 +16,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app import clock
+from app.appointments.forms import BookForm
 from app.auth.guards import staff_required
 from app.dates import long_date
 from app.documents.forms import UploadForm
 from app.extensions import db
+from app.services import appointment_ics, appointments, staff_work
 from app.services import documents as document_service
-from app.services import staff_work
 from app.services.access_log import record_access
 from app.services.overview import build_overview, heading, light_sentence, light_words
 from app.services.storage import get_storage
@@ -30,7 +31,6 @@ from app.services.summary_pdf import PdfReady, letters_choice, request_pdf
 from app.services.uploads import check_files
 from app.staff import bp
 from app.staff.dossier_routes import load
-from app.staff.optional import service
 
 
 def _private(response: Response) -> Response:
@@ -39,10 +39,7 @@ def _private(response: Response) -> Response:
 
 
 def _appointment_words(today: Any) -> dict[str, Any]:
-    ics = service("appointment_ics")
-    appointments = service("appointments")
-    if ics is None or appointments is None:
-        return {}
+    ics = appointment_ics
     return {
         "slot_when": lambda slot: ics.slot_when(slot, today),
         "slots_by_day": lambda slots: ics.slots_by_day(slots, today),
@@ -81,9 +78,7 @@ def assisted(dossier_id: int) -> Response:
     today = clock.today()
     overview = build_overview(sd.dossier.resident, today)
     context: dict[str, Any] = _appointment_words(today)
-    appointments = service("appointments")
-    if appointments is not None:
-        context["next_appointment"] = appointments.next_appointment(sd.dossier)
+    context["next_appointment"] = appointments.next_appointment(sd.dossier)
     html = render_template(
         "staff/assisted.html",
         url_for=_resident_links_for_staff(sd.dossier.id),
@@ -145,11 +140,6 @@ def upload_for_resident(dossier_id: int, task_id: int) -> Response | str:
 @bp.route("/dossier/<int:dossier_id>/namens/afspraak", methods=["GET", "POST"])
 @staff_required
 def book_for_resident(dossier_id: int) -> Response | str:
-    appointments = service("appointments")
-    if appointments is None:
-        abort(404)
-    from app.appointments.forms import BookForm
-
     sd = load(dossier_id, "view_as_resident", "assisted")
     form = BookForm()
     slots = appointments.free_slots(sd.dossier)

@@ -15,13 +15,14 @@ from app.dates import long_date
 from app.models import Holder
 from app.services import staff_reminders, staff_work
 from app.services.access_log import StaffDossier, dossier_for_staff, staff_org_ids
+from app.services.appointments import appointments_of
 from app.services.documents import DocumentError, checklist
 from app.services.overview import build_overview, light_sentence, light_words
+from app.services.questions import questions_for
 from app.services.staff_visibility import StaffReading
 from app.services.storage import download_response
 from app.staff import bp
 from app.staff.forms import ContactForm, ReviewForm, TaskForm
-from app.staff.optional import appointment_list, open_questions
 
 
 def load(
@@ -61,8 +62,8 @@ def dossier(dossier_id: int) -> str:
         task_title=reading.title,
         to_review=staff_work.documents_to_review(sd, current_user),
         checklist=checklist(sd.dossier),
-        appointments=appointment_list(sd.dossier),
-        questions=open_questions(sd.dossier, staff_org_ids(current_user)),
+        appointments=appointments_of(sd.dossier),
+        questions=questions_for(sd.dossier, staff_org_ids(current_user)),
         our_items=[
             i
             for i in overview.for_organisations

@@ -3,8 +3,6 @@ through app.services.questions. Offered only when that service is in this build.
 
 from __future__ import annotations
 
-from types import ModuleType
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -16,11 +14,10 @@ from wtforms.validators import InputRequired, Length
 
 from app.auth.guards import staff_required
 from app.extensions import db
-from app.services import staff_work
+from app.services import questions, staff_work
 from app.services.access_log import record_access, staff_org_ids
 from app.staff import bp
 from app.staff.dossier_routes import load
-from app.staff.optional import service
 
 MAX_TEXT = 2000
 
@@ -48,17 +45,9 @@ class AskForm(FlaskForm):
     )
 
 
-def _questions() -> ModuleType:
-    questions = service("questions")
-    if questions is None:
-        abort(404)
-    return questions
-
-
 @bp.route("/dossier/<int:dossier_id>/vraag/<int:question_id>", methods=["GET", "POST"])
 @staff_required
 def answer(dossier_id: int, question_id: int) -> Response | str:
-    questions = _questions()
     sd = load(dossier_id, detail=f"question {question_id}")
     question = questions.dossier_question(sd.dossier, question_id)
     if question is None or question.organisation_id not in staff_org_ids(current_user):
@@ -87,7 +76,6 @@ def answer(dossier_id: int, question_id: int) -> Response | str:
 @bp.route("/dossier/<int:dossier_id>/namens/vraag", methods=["GET", "POST"])
 @staff_required
 def ask_for_resident(dossier_id: int) -> Response | str:
-    questions = _questions()
     sd = load(dossier_id, "view_as_resident", "assisted")
     organisations = {o.id: o for o in sd.dossier.organisations}
     form = AskForm()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -12,18 +12,15 @@ from werkzeug.wrappers import Response
 from app import clock
 from app.auth.guards import staff_required
 from app.extensions import db
+from app.services import appointments
 from app.services.access_log import record_access
 from app.staff import bp
 from app.staff.forms import SlotsForm, parse_times
-from app.staff.optional import service
 
 
 @bp.route("/afspraaktijden", methods=["GET", "POST"])
 @staff_required
 def slots() -> Response | str:
-    appointments = service("appointments")
-    if appointments is None:
-        abort(404)
     organisations = {o.id: o for o in current_user.organisations}
     form = SlotsForm()
     form.organisation.choices = [(o.id, o.name) for o in organisations.values()]
