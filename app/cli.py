@@ -28,8 +28,8 @@ def init_app(app: Flask) -> None:
     def seed_demo_command() -> None:
         """Fill an empty database with demo organisations, staff and residents (demo/test only)."""
         refuse_outside_demo(app, "seed-demo")
-        from app.services.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS, seed_demo
-        from app.services.demo_staff import describe_demo_staff
+        from app.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS, seed_demo
+        from app.demo.staff import describe_demo_staff
 
         if seed_demo():
             click.echo("Demo data added. Log in at the test IdP with one of these test BSNs:")

@@ -59,9 +59,9 @@ def start_app(workdir: Path, port: int):  # type: ignore[no-untyped-def]
 
     from app import create_app
     from app.config import DemoConfig
+    from app.demo import seed_demo
     from app.digid.keys import ensure_keys
     from app.extensions import db
-    from app.services.demo import seed_demo
 
     base = f"http://127.0.0.1:{port}"
     saml = workdir / "saml"

@@ -162,9 +162,9 @@ def main() -> int:
 
     from app import clock, create_app
     from app.config import TestConfig
+    from app.demo import DEMO_RESIDENTS, seed_demo
     from app.extensions import db
     from app.services.accounts import resident_for_bsn
-    from app.services.demo import DEMO_RESIDENTS, seed_demo
     from app.services.summary_pdf import _layout, _write, pdf_html, render_summary_pdf
 
     workdir = Path(tempfile.mkdtemp(prefix="summary-bench-"))

@@ -43,10 +43,10 @@ def main() -> int:
 
     from app import create_app
     from app.config import TestConfig
+    from app.demo import DEMO_RESIDENTS, seed_demo
     from app.extensions import db
     from app.models import TimelineEvent
     from app.services.accounts import resident_for_bsn
-    from app.services.demo import DEMO_RESIDENTS, seed_demo
 
     tmp = tempfile.mkdtemp(prefix="bench-timeline-")
     url = args.database_url

@@ -226,7 +226,7 @@ class DemoSnapshot:
             path.write_bytes(data)
 
     def _take(self, app: Flask) -> None:
-        from app.services.demo import seed_demo
+        from app.demo import seed_demo
 
         assert seed_demo()
         db.session.commit()
@@ -263,7 +263,7 @@ _DEMO = DemoSnapshot()
 
 @pytest.fixture
 def seeded(app: Flask) -> None:
-    """The demo data (app.services.demo.seed_demo) in the empty database."""
+    """The demo data (app.demo.seed_demo) in the empty database."""
     _DEMO.restore(app)
 
 

@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from app.services.demo import DEMO_RESIDENTS
+from app.demo import DEMO_RESIDENTS
 from tests.login import log_in
 
 
@@ -113,7 +113,7 @@ def acs(client: FlaskClient, samlart: str | None, relay: str | None) -> TestResp
 def assert_refused(response: TestResponse, client: FlaskClient, status: int = 400) -> str:
     """A kind page with this status that passes the page invariants, shows no BSN, and nobody
     is logged in afterwards. Returns the page text."""
-    from app.services.demo import DEMO_RESIDENTS
+    from app.demo import DEMO_RESIDENTS
     from tests.html import check_page, text_of
 
     assert response.status_code == status, response.status_code

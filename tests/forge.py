@@ -184,7 +184,7 @@ def soap_logout_request(bsn: str, *, how: str) -> str:
     dest = slo_soap_url(current_app.config)
     name_id = NameID(text=f"s00000000:{bsn}")
     if how == "tampered":
-        from app.services.demo import DEMO_RESIDENTS
+        from app.demo import DEMO_RESIDENTS
 
         signed_for = next(r.bsn for r in DEMO_RESIDENTS if r.bsn != bsn)
         _, envelope = idp.soap_logout_request(signed_for)

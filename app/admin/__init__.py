@@ -46,7 +46,7 @@ def create_admin(name: str, email: str, slug: str, organisation_name: str, kind:
 def demo_staff() -> None:
     """Print the demo staff logins (demo only) with their current TOTP codes."""
     refuse_outside_demo(current_app, "demo-staff")
-    from app.services.demo_staff import describe_demo_staff
+    from app.demo.staff import describe_demo_staff
 
     for line in describe_demo_staff():
         click.echo(line)

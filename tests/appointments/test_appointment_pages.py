@@ -12,11 +12,11 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from app import clock
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.models import Appointment, AppointmentSlot, Channel, Organisation
 from app.services.accounts import resident_for_bsn
 from app.services.appointments import book_appointment, free_slots, publish_slots
-from app.services.demo import DEMO_RESIDENTS
 from app.services.timeline import Actor
 from tests.html import check_page, text_of
 from tests.i18n import nl

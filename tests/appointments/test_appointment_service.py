@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.models import Appointment, AppointmentSlot, Channel, Organisation, TaskStatus
 from app.services.accounts import resident_for_bsn
@@ -26,7 +27,6 @@ from app.services.appointments import (
     publish_slots,
     reschedule_appointment,
 )
-from app.services.demo import DEMO_RESIDENTS
 from app.services.overview import open_tasks
 from app.services.timeline import Actor
 from app.services.traffic_light import Light, light_for

@@ -31,9 +31,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 
+from app.demo import DEMO_RESIDENTS
 from app.digid import levels
 from app.digid.sp import NS, entities
-from app.services.demo import DEMO_RESIDENTS
 from tests import forge
 from tests.digid import acs, assert_refused, is_logged_in, login_as
 

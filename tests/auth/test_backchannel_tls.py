@@ -23,8 +23,8 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.config import TestConfig
+from app.demo import DEMO_RESIDENTS
 from app.digid.entities import entities
-from app.services.demo import DEMO_RESIDENTS
 from tests.conftest import free_port
 from tests.digid import acs_params, assert_refused, choose, is_logged_in, login_as, start_login
 

@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from lxml import etree
 from saml2.xmldsig import SIG_RSA_SHA256
 
+from app.demo import DEMO_RESIDENTS, DemoResident
 from app.digid import levels
 from app.extensions import db
 from app.models.saml import SamlOutstandingRequest
-from app.services.demo import DEMO_RESIDENTS, DemoResident
 from tests.digid import login_as
 from tests.html import check_page, text_of
 

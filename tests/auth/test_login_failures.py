@@ -20,11 +20,11 @@ from saml2.httpbase import ConnectionError as SamlConnectionError
 from saml2.httpbase import HTTPError
 
 from app import clock
+from app.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS
 from app.digid import idp, levels
 from app.digid.sp import NS, SESSION_KEY, entities
 from app.extensions import db
 from app.models.saml import SamlOutstandingRequest, TestIdpArtifact
-from app.services.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS
 from tests.digid import (
     acs,
     acs_params,

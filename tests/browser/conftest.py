@@ -18,10 +18,10 @@ from playwright.sync_api import Browser, BrowserContext, Page, Request
 from playwright.sync_api import Error as PlaywrightError
 
 from accessibility.audit import AXE_JS, CHROMIUM, chromium
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.models import Resident, StaffMember
 from app.services.accounts import resident_for_bsn
-from app.services.demo import DEMO_RESIDENTS
 from app.services.timeline import Actor, record_event
 from tests.login import session_cookie
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.services.demo import DEMO_RESIDENTS
+from app.demo import DEMO_RESIDENTS
 from tests import files
 from tests.browser.conftest import Visit
 

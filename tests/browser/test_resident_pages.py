@@ -29,11 +29,11 @@ from accessibility.audit import (
     overflowing_elements,
     set_text_size,
 )
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.models.notification import Channel
 from app.services import staff_auth
 from app.services.accounts import resident_for_bsn
-from app.services.demo import DEMO_RESIDENTS
 from app.services.notifications.unsubscribe import make_token
 from app.services.storage import LocalStorage
 from tests.browser.conftest import DESKTOP_WIDTH, TIMEOUT_MS, Visit, focus_on_summary

@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page
 
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.services.accounts import resident_for_bsn
-from app.services.demo import DEMO_RESIDENTS
 from app.services.timeline import Actor, record_event
 from tests import files
 from tests.browser.conftest import login_in_browser

@@ -21,9 +21,9 @@ from accessibility.audit import (
     overflowing_elements,
     set_text_size,
 )
+from app.demo.staff import DEMO_PASSWORD, DEMO_TOTP, TWO_ORGANISATIONS
 from app.extensions import db
 from app.services import documents
-from app.services.demo_staff import DEMO_PASSWORD, DEMO_TOTP, TWO_ORGANISATIONS
 from app.services.storage import LocalStorage
 from tests.browser.conftest import (
     DESKTOP_WIDTH,

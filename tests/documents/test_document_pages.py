@@ -11,10 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.models import Document
 from app.services.accounts import resident_for_bsn
-from app.services.demo import DEMO_RESIDENTS
 from app.services.documents import checklist
 from app.services.storage import LocalStorage
 from tests import files

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from app import clock
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.models import Document, DocumentStatus, Holder, StaffMember, TaskStatus, TimelineEvent
 from app.services.accounts import resident_for_bsn
-from app.services.demo import DEMO_RESIDENTS
 from app.services.documents import (
     DocumentError,
     checklist,

@@ -165,6 +165,7 @@ def test_planning_only_touches_the_session(app: Flask) -> None:
 def test_booking_moving_and_cancelling_through_the_appointment_service(
     app: Flask, seeded: None
 ) -> None:
+    from app.demo import DEMO_RESIDENTS
     from app.services.accounts import resident_for_bsn
     from app.services.appointments import (
         book_appointment,
@@ -172,7 +173,6 @@ def test_booking_moving_and_cancelling_through_the_appointment_service(
         free_slots,
         reschedule_appointment,
     )
-    from app.services.demo import DEMO_RESIDENTS
 
     resident = resident_for_bsn(DEMO_RESIDENTS[2].bsn)
     assert resident is not None and resident.dossier is not None

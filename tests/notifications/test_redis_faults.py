@@ -16,10 +16,10 @@ from redis import Redis
 from rq import Queue
 
 from app import clock
+from app.demo import DEMO_RESIDENTS
 from app.models.notification import NotificationStatus as S
 from app.services.accounts import resident_for_bsn
 from app.services.appointments import free_slots
-from app.services.demo import DEMO_RESIDENTS
 from app.services.notifications.dispatch import dispatch_due
 from tests.conftest import free_port
 from tests.html import check_page

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.services.demo import DEMO_RESIDENTS
+from app.demo import DEMO_RESIDENTS
 from tests.html import check_page, text_of
 from tests.login import log_in
 

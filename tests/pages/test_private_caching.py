@@ -9,10 +9,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.models import Question
 from app.services.accounts import resident_for_bsn
-from app.services.demo import DEMO_RESIDENTS
 from tests.staff.conftest import VISSER, fresh_rate_limits, login_staff
 
 __all__ = ["fresh_rate_limits"]

@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 
 from app import clock
+from app.demo import DEMO_RESIDENTS
 from app.pages import statement
-from app.services.demo import DEMO_RESIDENTS
 from tests.html import check_page, text_of
 from tests.i18n import nl
 from tests.login import log_in

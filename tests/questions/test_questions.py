@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app import clock
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.models import Question, StaffMember, TaskStatus
 from app.services.accounts import resident_for_bsn
-from app.services.demo import DEMO_RESIDENTS
 from app.services.overview import open_tasks
 from app.services.questions import QuestionError, answer_question, ask_question
 from app.services.storage import LocalStorage

@@ -13,8 +13,8 @@ from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.demo import DEMO_RESIDENTS
 from app.services import sessions
-from app.services.demo import DEMO_RESIDENTS
 from tests.digid import login_as
 from tests.html import check_page, text_of
 

@@ -17,11 +17,11 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse
 
 from app import clock
+from app.demo import DEMO_RESIDENTS
+from app.demo.staff import DEMO_PASSWORD, DEMO_TOTP
 from app.extensions import db
 from app.models import Document, Dossier, Resident, StaffMember, Task
 from app.services.accounts import resident_for_bsn
-from app.services.demo import DEMO_RESIDENTS
-from app.services.demo_staff import DEMO_PASSWORD, DEMO_TOTP
 from app.services.documents import submit_documents
 from app.services.storage import LocalStorage
 from app.services.timeline import Actor

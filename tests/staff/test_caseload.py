@@ -10,11 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import clock
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.models import Dossier, DossierOrganisation, Holder, Organisation, Resident, TaskKind
 from app.services.bsn import bsn_hash, encrypt_bsn
 from app.services.caseload import PAGE_SIZE, caseload, parse_birth_date
-from app.services.demo import DEMO_RESIDENTS
 from app.services.tasks import add_task
 from app.services.timeline import Actor
 from tests.html import check_page, text_of

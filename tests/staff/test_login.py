@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import clock
+from app.demo.staff import DEMO_PASSWORD
 from app.extensions import db
 from app.services import staff_auth
-from app.services.demo_staff import DEMO_PASSWORD
 from app.services.staff_auth import LOCK_MINUTES, MAX_FAILURES
 from tests.html import check_page, text_of
 from tests.login import log_in

@@ -8,10 +8,10 @@ from flask import Flask, session
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.demo.staff import TWO_ORGANISATIONS
 from app.extensions import db
 from app.models import AccessLog, Organisation, StaffMembership, TimelineEvent
 from app.services.access_log import ACTING_KEY, dossier_for_staff
-from app.services.demo_staff import TWO_ORGANISATIONS
 from app.services.staff_auth import start_staff_session
 from tests.html import check_page, text_of
 from tests.i18n import nl

@@ -10,10 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import clock
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.models import Organisation, StaffMember, StaffMembership
 from app.models.base import utcnow
-from app.services.demo import DEMO_RESIDENTS
 from app.services.summary import SummaryForbidden, Viewer, may_print, summary_for
 from app.services.summary_pdf import PdfReady, pdf_status, request_pdf
 from tests.summary.conftest import resident

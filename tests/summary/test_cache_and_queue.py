@@ -18,12 +18,12 @@ from rq import Queue, SimpleWorker
 from rq.serializers import JSONSerializer
 
 from app import clock
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.models import Holder, TaskKind
 from app.queues import get_queue
 from app.services import summary_pdf
 from app.services.appointments import free_slots, reschedule_appointment
-from app.services.demo import DEMO_RESIDENTS
 from app.services.summary import Viewer
 from app.services.summary_pdf import PdfPending, PdfReady, pdf_status, request_pdf
 from app.services.tasks import add_task

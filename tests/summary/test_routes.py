@@ -13,9 +13,9 @@ from rq import Queue
 from rq.serializers import JSONSerializer
 
 from app import clock
+from app.demo import DEMO_RESIDENTS
 from app.models import Channel
 from app.queues import get_queue
-from app.services.demo import DEMO_RESIDENTS
 from tests.html import check_page, text_of
 from tests.login import log_in
 from tests.summary.conftest import book

@@ -12,10 +12,10 @@ from flask import Flask
 from flask_babel import force_locale
 
 from app import clock
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.models import Channel, Holder, TaskKind
 from app.services.appointments import appointments_of, cancel_appointment
-from app.services.demo import DEMO_RESIDENTS
 from app.services.summary import Limits, Viewer, build_summary
 from app.services.summary_pdf import PdfReady, pdf_filename, request_pdf
 from app.services.tasks import add_task

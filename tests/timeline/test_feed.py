@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask
 
 from app import clock
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.services.accounts import resident_for_bsn
-from app.services.demo import DEMO_RESIDENTS
 from app.services.timeline_feed import decode_cursor, feed_page
 from tests.querycount import count_queries
 

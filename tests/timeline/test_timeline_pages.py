@@ -6,9 +6,9 @@ from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.services.accounts import resident_for_bsn
-from app.services.demo import DEMO_RESIDENTS
 from app.services.timeline import Actor, record_event
 from tests.html import check_page, text_of
 from tests.i18n import nl

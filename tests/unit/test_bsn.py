@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from app.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS
 from app.services.bsn import bsn_hash, encrypt_bsn, is_valid_bsn, reveal_bsn
-from app.services.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS
 
 
 @pytest.mark.parametrize("bsn", [r.bsn for r in DEMO_RESIDENTS] + [DEMO_BSN_WITHOUT_DOSSIER])

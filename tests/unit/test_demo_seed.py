@@ -6,10 +6,10 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from app import clock
+from app.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS, seed_demo
 from app.extensions import db
 from app.models import Organisation, Resident, StaffMember, TimelineEvent
 from app.services.accounts import resident_for_bsn
-from app.services.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS, seed_demo
 from app.services.overview import open_tasks
 from app.services.traffic_light import Light, light_for
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from app.clock import AMSTERDAM
+from app.demo.people import DEMO_RESIDENTS
 from app.extensions import db
 from app.models import (
     Channel,
@@ -84,8 +85,6 @@ def _approved_file(dossier: Dossier, task: Task, name: str, storage: Storage) ->
 
 
 def seed_documents(now: datetime) -> None:
-    from app.services.demo import DEMO_RESIDENTS
-
     storage = get_storage()
     jan = _dossier(DEMO_RESIDENTS[0].bsn)
     # A file sent and not approved: Jan must send a new one (his item stays red).
@@ -113,8 +112,6 @@ def seed_documents(now: datetime) -> None:
 
 def seed_appointments(now: datetime) -> None:
     """Two weeks of free times for each organisation, and one booked appointment."""
-    from app.services.demo import DEMO_RESIDENTS
-
     orgs = {o.slug: o for o in db.session.scalars(select(Organisation))}
     plans = [
         (
@@ -173,8 +170,6 @@ def seed_appointments(now: datetime) -> None:
 
 def seed_questions() -> None:
     """Jan asked the gemeente something and got an answer he has not read yet."""
-    from app.services.demo import DEMO_RESIDENTS
-
     jan = _dossier(DEMO_RESIDENTS[0].bsn)
     gemeente = next(o for o in jan.organisations if o.slug == "gemeente-rijnstad")
     with force_locale("nl"):

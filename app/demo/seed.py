@@ -1,15 +1,15 @@
-"""Demo data for `flask seed-demo`: three organisations, staff, and residents covering every light.
-
-Test BSNs pass the 11-proef and come from the 9999xxxxx range used for testing.
-"""
+"""Demo data for `flask seed-demo`: three organisations, staff, and residents covering every light
+(the residents are in app.demo.people, the self-service data in app.demo.selfservice)."""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from app import clock
+from app.demo.people import DEMO_RESIDENTS, DemoResident
+from app.demo.selfservice import seed_selfservice
+from app.demo.staff import seed_demo_staff
 from app.extensions import db
 from app.models import (
     Dossier,
@@ -22,42 +22,8 @@ from app.models import (
     TaskKind,
 )
 from app.services.bsn import bsn_hash, encrypt_bsn, is_valid_bsn
-from app.services.demo_staff import seed_demo_staff
 from app.services.tasks import add_task, complete_task
 from app.services.timeline import Actor, record_event
-
-
-@dataclass(frozen=True)
-class DemoResident:
-    bsn: str
-    first_name: str
-    initials: str
-    last_name: str
-    born: date
-    shows: str
-
-
-# Shown in the README and on the test IdP's page.
-DEMO_RESIDENTS = (
-    DemoResident("999993653", "Jan", "J.", "de Vries", date(1968, 3, 14), "rood: actie nodig"),
-    DemoResident(
-        "999900006", "Fatima", "F.", "el Amrani", date(1985, 9, 2), "rood: iets is te laat"
-    ),
-    DemoResident(
-        "999900018", "Kees", "K.", "Bakker", date(1952, 11, 30), "oranje: organisaties zijn bezig"
-    ),
-    DemoResident("999900031", "Sanne", "S.", "Jansen", date(1993, 5, 21), "groen: alles klaar"),
-    DemoResident(
-        "999900043",
-        "Mohamed",
-        "M.",
-        "Yilmaz",
-        date(1979, 1, 8),
-        "lange geschiedenis (200+ gebeurtenissen)",
-    ),
-)
-# Passes the 11-proef but has no resident: shows the "no dossier" page.
-DEMO_BSN_WITHOUT_DOSSIER = "999900055"
 
 
 def _org(slug: str, name: str, kind: str, phone: str, address: str) -> Organisation:
@@ -329,9 +295,6 @@ def seed_demo() -> bool:
         at=days_ago(1),
     )
     db.session.commit()
-
-    from app.services.demo_selfservice import seed_selfservice
-
     seed_selfservice(now)
     seed_demo_staff(now)
     return True

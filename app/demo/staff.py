@@ -1,4 +1,4 @@
-"""Demo logins for the staff of app.services.demo (demo only: fixed passwords and TOTP secrets).
+"""Demo logins for the staff of app.demo.seed (demo only: fixed passwords and TOTP secrets).
 
 `flask demo-staff` prints them with the current TOTP code, so the demo can log in without an
 authenticator app. Never used outside the demo configuration's seed.
