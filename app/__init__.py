@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, session
@@ -84,6 +85,8 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    """Every area, from one list. The order is the order of their request hooks: staff's
+    session rule runs before the shared one (an expired staff session goes to the staff login)."""
     from app import account, admin, consent, staff, unsubscribe
     from app.auth import session_routes
     from app.auth.routes import bp as auth_bp
@@ -91,18 +94,22 @@ def _register_blueprints(app: Flask) -> None:
     from app.pages.routes import bp as pages_bp
     from app.summary.routes import bp as summary_bp
 
-    app.register_blueprint(overview_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(pages_bp)
-    selfservice.init_app(app)
-    session_routes.init_app(app)
-    app.register_blueprint(summary_bp)  # print view and PDF of the overview
-    account.register(app)  # contact details, reminder choices, SMS delivery receipts
-    staff.register(app)  # /medewerker: staff login, caseload, dossier work, assisted mode
-    admin.register(app)  # /beheer: staff accounts, organisation links, access-log export
-    consent.register(app)  # resident consent per organisation, 'who looked at my data'
-    unsubscribe.register(app)  # stop links in reminder e-mails, RFC 8058 one-click
-    if app.config["TEST_IDP_ENABLED"]:
+    areas: list[Callable[[Flask], None]] = [
+        lambda app: app.register_blueprint(overview_bp),  # the resident's overview
+        lambda app: app.register_blueprint(auth_bp),  # DigiD login and logout
+        lambda app: app.register_blueprint(pages_bp),  # statement, language, live updates
+        selfservice.init_app,  # timeline, documents, appointments, questions
+        staff.register,  # /medewerker: staff login, caseload, dossier work, assisted mode
+        session_routes.init_app,  # the session rules for everyone, and their pages
+        lambda app: app.register_blueprint(summary_bp),  # print view and PDF of the overview
+        account.register,  # contact details, reminder choices, SMS delivery receipts
+        admin.register,  # /beheer: staff accounts, organisation links, access-log export
+        consent.register,  # resident consent per organisation, 'who looked at my data'
+        unsubscribe.register,  # stop links in reminder e-mails, RFC 8058 one-click
+    ]
+    if app.config["TEST_IDP_ENABLED"]:  # the built-in test IdP: never even imported in production
         from app.testidp.routes import bp as testidp_bp
 
-        app.register_blueprint(testidp_bp, url_prefix="/test-idp")
+        areas.append(lambda app: app.register_blueprint(testidp_bp, url_prefix="/test-idp"))
+    for register in areas:
+        register(app)

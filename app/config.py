@@ -108,6 +108,9 @@ class Config:
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "15"))
     # Hours after login when a session ends, active or not.
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "8"))
+    # Staff login attempts per source address (Flask-Limiter syntax); the lockout per account
+    # and address in the database is the real protection (app.services.staff_auth).
+    STAFF_LOGIN_RATE_LIMIT = os.environ.get("STAFF_LOGIN_RATE_LIMIT", "10 per minute")
     # Minutes before the idle end when the page warns and offers to stay logged in.
     SESSION_WARN_MINUTES = int(os.environ.get("SESSION_WARN_MINUTES", "2"))
 

@@ -24,13 +24,12 @@ def register(app: Flask) -> None:
         slot_routes,
     )
 
-    app.config.setdefault("STAFF_LOGIN_RATE_LIMIT", "10 per minute")
     app.register_blueprint(bp)
     app.jinja_env.globals["staff_acting_choice"] = organisation_routes.acting_choice
     app.jinja_env.filters["staff_datetime"] = _staff_datetime
-    # First in line, before the shared session rules: an expired staff session goes back to the
-    # staff login page (the shared rule would send staff to the DigiD page).
-    app.before_request_funcs.setdefault(None, []).insert(0, _staff_session_expired)
+    # Registered before the shared session rules (create_app's AREAS order): an expired staff
+    # session goes back to the staff login page (the shared rule would send staff to DigiD).
+    app.before_request(_staff_session_expired)
 
 
 @bp.after_request
