@@ -21,6 +21,7 @@ from app.extensions import db
 from app.htmx import is_htmx
 from app.language import current_lang
 from app.models import Dossier
+from app.responses import no_store
 
 # The session key for "automatic updates off" (WCAG 2.2.2): a plain setting, so it works without JS.
 LIVE_OFF = "live_updates_off"
@@ -30,7 +31,6 @@ TEMPLATE_VERSION = "1"
 # no-store, not no-cache: the page holds personal data, so the browser keeps no copy. The poll does
 # not need one either: live.js remembers the tag and sends If-None-Match itself, and a 304 to a
 # request with its own validator reaches the script as a 304 (nothing is read from the cache).
-CACHE_CONTROL = "private, no-store"
 
 
 def live_updates_on() -> bool:
@@ -98,7 +98,7 @@ class LiveDossier:
         return self.validate(make_response("", 304))
 
     def validate(self, response: Response) -> Response:
-        response.headers["Cache-Control"] = CACHE_CONTROL
+        no_store(response)
         response.vary.add("HX-Request")
         response.vary.add("Cookie")
         if not self.flash_pending:

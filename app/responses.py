@@ -12,11 +12,24 @@ from __future__ import annotations
 import gzip
 import struct
 from functools import cache
+from typing import TypeVar
 
 import brotli
 from flask import Flask, Response, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from app.assets import IMMUTABLE
+
+AnyResponse = TypeVar("AnyResponse", bound=BaseResponse)
+# Personal data: no shared cache keeps it, nor the browser's disk (a library PC).
+PRIVATE = "private, no-store"
+
+
+def no_store(response: AnyResponse) -> AnyResponse:
+    """Mark a response that carries personal data: kept by no cache, shared or the browser's."""
+    response.headers["Cache-Control"] = PRIVATE
+    return response
+
 
 REDIRECTS = {301, 302, 303, 307, 308}
 ICON_SIZE = 16

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.errors import render_error
+from app.responses import PRIVATE
 
-PRIVATE = "private, no-store"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Called by other servers, never by a page of ours: DigiD's SOAP logout, the SMS gateway's
 # receipts, a mail provider's one-click stop (RFC 8058), the test IdP (DigiD's stand-in).

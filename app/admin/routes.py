@@ -28,6 +28,7 @@ from app.auth.guards import admin_required
 from app.extensions import db
 from app.models import Organisation, StaffMember, StaffMembership
 from app.models.resident import new_session_token
+from app.responses import no_store
 from app.services import staff_auth
 from app.services.access_log import CSV_HEADER, csv_line, export_rows, record_access
 
@@ -108,7 +109,7 @@ def _one_time_password_page(member: StaffMember, password: str) -> Response:
     form = LinkForm()
     _org_choices(form)
     response = make_response(_staff_page(member, form, password))
-    response.headers["Cache-Control"] = "private, no-store"
+    no_store(response)
     return response
 
 
@@ -196,5 +197,5 @@ def export() -> Response:
     response = Response(stream_with_context(lines()), mimetype="text/csv")
     stamp = clock.now().strftime("%Y%m%d-%H%M")
     response.headers["Content-Disposition"] = f'attachment; filename="toegangslog-{stamp}.csv"'
-    response.headers["Cache-Control"] = "private, no-store"
+    no_store(response)
     return response

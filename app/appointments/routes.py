@@ -14,6 +14,7 @@ from app.auth.guards import current_dossier, resident_required
 from app.extensions import db
 from app.htmx import render_page
 from app.models import Appointment, AppointmentSlot, Dossier, Organisation
+from app.responses import no_store
 from app.services.appointment_ics import (
     appointment_ics,
     channel_text,
@@ -186,5 +187,5 @@ def calendar_file(appointment_id: int) -> Response:
     response = make_response(appointment_ics(appointment))
     response.mimetype = "text/calendar"
     response.headers["Content-Disposition"] = "attachment; filename=afspraak.ics"
-    response.headers["Cache-Control"] = "private, no-store"
+    no_store(response)
     return response

@@ -14,6 +14,8 @@ from typing import BinaryIO, Protocol
 
 from flask import Response, current_app, send_file
 
+from app.responses import no_store
+
 CHUNK = 64 * 1024
 
 
@@ -94,6 +96,6 @@ def download_response(storage_key: str, content_type: str, filename: str) -> Res
         download_name=filename,
         max_age=0,
     )
-    response.headers["Cache-Control"] = "private, no-store"
+    no_store(response)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -9,6 +9,8 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.responses import no_store
+
 bp = Blueprint("staff", __name__, url_prefix="/medewerker")
 
 
@@ -35,7 +37,7 @@ def register(app: Flask) -> None:
 @bp.after_request
 def _private(response: Response) -> Response:
     # Personal data: never in a shared cache, nor kept by the browser.
-    response.headers["Cache-Control"] = "private, no-store"
+    no_store(response)
     return response
 
 

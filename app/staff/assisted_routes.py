@@ -21,6 +21,7 @@ from app.auth.guards import staff_required
 from app.dates import long_date
 from app.documents.forms import UploadForm
 from app.extensions import db
+from app.responses import no_store
 from app.services import appointment_ics, appointments, staff_work
 from app.services import documents as document_service
 from app.services.access_log import record_access
@@ -34,7 +35,7 @@ from app.staff.dossier_routes import load
 
 
 def _private(response: Response) -> Response:
-    response.headers["Cache-Control"] = "private, no-store"
+    no_store(response)
     return response
 
 

@@ -11,6 +11,7 @@ from app.auth.guards import staff_required
 from app.dates import long_date
 from app.htmx import render_page
 from app.models import Organisation
+from app.responses import no_store
 from app.services.access_log import chosen_organisation_id, staff_org_ids, working_organisation
 from app.services.caseload import LIGHTS, record_caseload_view
 from app.services.caseload import caseload as load_caseload
@@ -78,5 +79,5 @@ def caseload() -> Response:
         long_date=long_date,
         today=clock.today(),
     )
-    response.headers["Cache-Control"] = "private, no-store"
+    no_store(response)
     return response

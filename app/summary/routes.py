@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from app import clock
 from app.auth.guards import resident_required
 from app.htmx import is_htmx, render_page
+from app.responses import no_store
 from app.services.overview import light_words
 from app.services.summary import SummaryForbidden, Viewer, summary_for
 from app.services.summary_pdf import (
@@ -34,7 +35,7 @@ def _chosen(letters: str) -> str | None:
 
 def _private(response: Response) -> Response:
     # Personal data: never in a shared cache, and not kept by the browser's cache either.
-    response.headers["Cache-Control"] = "private, no-store"
+    no_store(response)
     return response
 
 

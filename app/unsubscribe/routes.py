@@ -13,6 +13,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.extensions import csrf, db, limiter
+from app.responses import no_store
 from app.services.notifications.preferences import email_reminders_on, stop_email_reminders
 from app.services.notifications.unsubscribe import STOP_PATH, resident_for_stop_token
 
@@ -26,7 +27,7 @@ def _rate_limit() -> str:
 @bp.after_request
 def _not_kept(response: BaseResponse) -> BaseResponse:
     # The URL is a key to someone's reminder choice: keep it out of caches and search engines.
-    response.headers["Cache-Control"] = "private, no-store"
+    no_store(response)
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
