@@ -149,6 +149,20 @@ def production_app(
     )
 
 
+def digid_production_app(
+    app: Flask, app_overrides: dict[str, object], database_url: str, metadata: Path, **extra: object
+) -> Flask:
+    """production_app on this metadata, trusted with the test IdP's certificate (DigiD-like)."""
+    return production_app(
+        app,
+        app_overrides,
+        database_url,
+        metadata,
+        SAML_IDP_METADATA_CERT_FILE=app_overrides["TEST_IDP_CERT_FILE"],
+        **extra,
+    )
+
+
 @pytest.mark.parametrize("problem", ["unsigned", "no-certificate-configured"])
 def test_production_refuses_idp_metadata_it_cannot_trust(
     app: Flask,
@@ -199,12 +213,11 @@ def test_saml_check_command(
     assert "/test-idp/ars" in ok.output
     metadata = tmp_path / "digid-metadata.xml"
     metadata.write_bytes(_unsigned(digid_like_metadata(app.config)))
-    prod = production_app(
+    prod = digid_production_app(
         app,
         app_overrides,
         database_url,
         metadata,
-        SAML_IDP_METADATA_CERT_FILE=app_overrides["TEST_IDP_CERT_FILE"],
     )
     bad = prod.test_cli_runner().invoke(args=["saml-check"])
     assert bad.exit_code == 1

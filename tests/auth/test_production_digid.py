@@ -11,7 +11,7 @@ from flask import Flask
 
 from app.checks import SettingsError
 from tests.auth.idp_metadata import digid_like_metadata
-from tests.auth.test_metadata import production_app
+from tests.auth.test_metadata import digid_production_app
 
 
 def _write(tmp_path: Path, xml: bytes) -> Path:
@@ -25,12 +25,11 @@ def test_production_refuses_to_start_with_a_plain_http_back_channel(
 ) -> None:
     metadata = _write(tmp_path, digid_like_metadata(app.config, base="http://digid.example.nl"))
     with pytest.raises(SettingsError) as refused:
-        production_app(
+        digid_production_app(
             app,
             app_overrides,
             database_url,
             metadata,
-            SAML_IDP_METADATA_CERT_FILE=app_overrides["TEST_IDP_CERT_FILE"],
         )
     says = str(refused.value)
     assert "ArtifactResolutionService" in says
@@ -42,12 +41,11 @@ def test_production_starts_with_an_https_back_channel(
     app: Flask, app_overrides: dict[str, object], database_url: str, tmp_path: Path
 ) -> None:
     metadata = _write(tmp_path, digid_like_metadata(app.config))
-    prod = production_app(
+    prod = digid_production_app(
         app,
         app_overrides,
         database_url,
         metadata,
-        SAML_IDP_METADATA_CERT_FILE=app_overrides["TEST_IDP_CERT_FILE"],
     )
     with prod.app_context():
         result = prod.test_cli_runner().invoke(args=["saml-check"])
@@ -64,12 +62,11 @@ def test_saml_check_reports_metadata_without_redirect_logout(
     single_logout: bool,
 ) -> None:
     metadata = _write(tmp_path, digid_like_metadata(app.config, redirect_logout=False))
-    prod = production_app(
+    prod = digid_production_app(
         app,
         app_overrides,
         database_url,
         metadata,
-        SAML_IDP_METADATA_CERT_FILE=app_overrides["TEST_IDP_CERT_FILE"],
         SAML_SINGLE_LOGOUT=single_logout,
     )
     with prod.app_context():

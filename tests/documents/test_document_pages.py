@@ -218,16 +218,26 @@ def test_cut_off_upload_leaves_nothing_behind(
     assert storage.stored_keys() == []
 
 
+SEND_OTHER = "/documenten/iets-anders-sturen"
+
+
+def send_other_refused(app: Flask, client: FlaskClient, upload: tuple[bytes, str]) -> Any:
+    """Send "iets anders" with this file to the first organisation, with a description; the
+    file is refused. Returns the page that comes back (an error page) and that organisation's
+    id."""
+    page = check_form_page(app, client.get(SEND_OTHER).data, error=False)
+    org_id = page.select("#organisation option")[1]["value"]
+    response = post_files(
+        client, SEND_OTHER, [upload], organisation=org_id, description="Brief over mijn huur"
+    )
+    return check_form_page(app, response.data, error=True), org_id
+
+
 def test_something_else_keeps_what_was_typed(
     app: Flask, jan: FlaskClient, storage: LocalStorage
 ) -> None:
-    url = "/documenten/iets-anders-sturen"
-    page = check_form_page(app, jan.get(url).data, error=False)
-    org_id = page.select("#organisation option")[1]["value"]
-    response = post_files(
-        jan, url, [(b"", "leeg.pdf")], organisation=org_id, description="Brief over mijn huur"
-    )
-    soup = check_form_page(app, response.data, error=True)
+    url = SEND_OTHER
+    soup, org_id = send_other_refused(app, jan, (b"", "leeg.pdf"))
     assert soup.select_one("#description")["value"] == "Brief over mijn huur"
     assert soup.select_one(f"#organisation option[value='{org_id}']").has_attr("selected")
     response = post_files(jan, url, [(files.pdf(), "a.pdf")], organisation="0", description="")

@@ -15,13 +15,25 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
-from app.models import Document, Question, Task
+from app.models import Document, Question
 from app.services.storage import LocalStorage
 from app.services.uploads import check_file
 from tests import files
-from tests.documents.test_document_pages import csrf, first_needed_task_id, jan, post_files
+from tests.documents.test_document_pages import (
+    csrf,
+    first_needed_task_id,
+    jan,
+    post_files,
+    send_other_refused,
+)
 from tests.html import check_form_page, check_page, text_of
-from tests.staff.conftest import JAN, JANSEN, dossier_of, fresh_rate_limits, login_staff
+from tests.staff.conftest import (
+    JAN,
+    JANSEN,
+    fresh_rate_limits,
+    login_staff,
+    upload_for_url,
+)
 from tests.staff.conftest import csrf as staff_csrf
 
 __all__ = ["fresh_rate_limits", "jan"]
@@ -116,20 +128,10 @@ def test_photo_field_refuses_a_bomb(app: Flask, jan: FlaskClient, storage: Local
     assert storage.stored_keys() == []
 
 
-def test_something_else_keeps_what_was_typed(
+def test_something_else_with_active_content_keeps_what_was_typed(
     app: Flask, jan: FlaskClient, storage: LocalStorage
 ) -> None:
-    url = "/documenten/iets-anders-sturen"
-    page = check_form_page(app, jan.get(url).data, error=False)
-    org_id = page.select("#organisation option")[1]["value"]
-    response = post_files(
-        jan,
-        url,
-        [(files.active_pdf("javascript"), "huur.pdf")],
-        organisation=org_id,
-        description="Brief over mijn huur",
-    )
-    soup = check_form_page(app, response.data, error=True)
+    soup, org_id = send_other_refused(app, jan, (files.active_pdf("javascript"), "huur.pdf"))
     assert ACTIVE in text_of(soup.select_one("#files-error"))
     assert soup.select_one("#description")["value"] == "Brief over mijn huur"
     assert soup.select_one(f"#organisation option[value='{org_id}']").has_attr("selected")
@@ -183,13 +185,8 @@ def test_staff_upload_for_the_resident_refuses(
     app: Flask, seeded: None, client: FlaskClient, storage: LocalStorage
 ) -> None:
     login_staff(client, JANSEN)
-    dossier = dossier_of(JAN)
-    task = db.session.scalar(
-        select(Task).where(Task.dossier_id == dossier.id, Task.title.like("Bankafschrift%"))
-    )
-    assert task is not None
     before = document_count()
-    url = f"/medewerker/dossier/{dossier.id}/namens/document/{task.id}"
+    url = upload_for_url(JAN, "Bankafschrift")
     response = client.post(
         url,
         data={

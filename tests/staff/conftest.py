@@ -97,6 +97,16 @@ def login_staff(client: FlaskClient, email: str) -> FlaskClient:
     return client
 
 
+def upload_for_url(bsn: str, title_start: str) -> str:
+    """The staff page that sends a document for the resident into their request `title_start…`."""
+    dossier = dossier_of(bsn)
+    task = db.session.scalar(
+        select(Task).where(Task.dossier_id == dossier.id, Task.title.like(f"{title_start}%"))
+    )
+    assert task is not None, f"no request {title_start!r} for {bsn}"
+    return f"/medewerker/dossier/{dossier.id}/namens/document/{task.id}"
+
+
 def dossier_of(bsn: str) -> Dossier:
     resident = resident_for_bsn(bsn)
     assert resident is not None and resident.dossier is not None

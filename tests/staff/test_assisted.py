@@ -11,13 +11,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AccessLog, Task, TimelineEvent
+from app.models import AccessLog, TimelineEvent
 from app.services.storage import LocalStorage
 from tests import files
 from tests.html import check_page, text_of
 from tests.i18n import nl
 from tests.login import log_in
-from tests.staff.conftest import JAN, JANSEN, csrf, dossier_of, login_staff
+from tests.staff.conftest import JAN, JANSEN, csrf, dossier_of, login_staff, upload_for_url
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -65,11 +65,7 @@ def test_upload_for_the_resident(
 ) -> None:
     login_staff(client, JANSEN)
     dossier = dossier_of(JAN)
-    task = db.session.scalar(
-        select(Task).where(Task.dossier_id == dossier.id, Task.title.like("Bankafschrift%"))
-    )
-    assert task is not None
-    url = f"/medewerker/dossier/{dossier.id}/namens/document/{task.id}"
+    url = upload_for_url(JAN, "Bankafschrift")
     check_page(client.get(url).data)
     response = client.post(
         url,
