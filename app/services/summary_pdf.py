@@ -7,17 +7,15 @@ runs inline when it is expected to fit SUMMARY_INLINE_BUDGET_SECONDS; otherwise 
 it (jobs.summary) and the page polls. Without a queue the web request renders inline anyway:
 slow beats nothing.
 
-The cache holds personal data: files are 0600 in a 0700 directory and removed after
-SUMMARY_CACHE_SECONDS. Web and worker must share SUMMARY_CACHE_DIR (same host or volume).
+The cache (app.services.summary_cache) holds personal data: 0600 files, removed after
+SUMMARY_CACHE_SECONDS; web and worker must share SUMMARY_CACHE_DIR.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import statistics
-import tempfile
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -30,9 +28,9 @@ from flask_babel import force_locale, gettext
 from markupsafe import Markup
 from redis.exceptions import RedisError
 
-from app import clock
 from app.models import Resident
 from app.queues import enqueue
+from app.services import summary_cache
 from app.services.overview import light_words
 from app.services.pdf_engine import (
     PDF_VARIANT,
@@ -204,74 +202,6 @@ def render_summary_pdf(
     return _write(document)
 
 
-# --- cache --------------------------------------------------------------------------------------
-
-
-def _cache_dir() -> Path:
-    directory = Path(current_app.config["SUMMARY_CACHE_DIR"])
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return directory
-
-
-def _stamp(path: Path) -> None:
-    """A cache file carries the app clock's time, not the file system's: its age is judged on
-    the one clock the app reads (app.clock), whatever the file system's clock says."""
-    now = clock.now().timestamp()
-    os.utime(path, (now, now))
-
-
-def _fresh(path: Path, max_age: float) -> bool:
-    try:
-        return clock.now().timestamp() - path.stat().st_mtime < max_age
-    except FileNotFoundError:
-        return False
-
-
-def cached_pdf(key: str) -> bytes | None:
-    path = _cache_dir() / f"{key}.pdf"
-    if not _fresh(path, current_app.config["SUMMARY_CACHE_SECONDS"]):
-        return None
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:  # pruned between the check and the read
-        return None
-
-
-def store_pdf(key: str, data: bytes) -> None:
-    directory = _cache_dir()
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")  # mkstemp makes it 0600
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    _stamp(Path(tmp))
-    os.replace(tmp, directory / f"{key}.pdf")
-    (directory / f"{key}.queued").unlink(missing_ok=True)
-    prune_cache()
-
-
-def prune_cache() -> None:
-    """Old summaries are personal data nobody needs any more."""
-    max_age = current_app.config["SUMMARY_CACHE_SECONDS"]
-    for path in _cache_dir().iterdir():
-        if not _fresh(path, max_age):
-            path.unlink(missing_ok=True)
-
-
-def _queue_state(key: str) -> str:
-    """'none', 'waiting' (queued, within the job timeout) or 'lost' (queued too long ago)."""
-    marker = _cache_dir() / f"{key}.queued"
-    if not marker.exists():
-        return "none"
-    if _fresh(marker, current_app.config["SUMMARY_JOB_TIMEOUT_SECONDS"]):
-        return "waiting"
-    return "lost"
-
-
-def _mark_queued(key: str) -> None:
-    marker = _cache_dir() / f"{key}.queued"
-    marker.touch(mode=0o600)
-    _stamp(marker)
-
-
 # --- inline or queued ---------------------------------------------------------------------------
 
 
@@ -294,7 +224,7 @@ def render_and_store(
     started = time.perf_counter()
     data = render_summary_pdf(resident, today, html, letters=letters, readers=readers)
     _timings.append((len(html), time.perf_counter() - started))
-    store_pdf(key, data)
+    summary_cache.store(key, "pdf", data)
     return data
 
 
@@ -312,7 +242,7 @@ def _enqueue(resident_id: int, key: str, letters: str, readers: Readers) -> bool
     except RedisError:  # Redis down: the caller renders inline
         log.warning("summary render could not be queued; rendering inline", exc_info=True)
         return False
-    _mark_queued(key)
+    summary_cache.mark_queued(key)
     return True
 
 
@@ -344,10 +274,10 @@ def _ready_or_pending(
     html = pdf_html(resident, today, letters=letters, readers=readers)
     key = state_key(html)
     filename = pdf_filename(today)
-    data = cached_pdf(key)
+    data = summary_cache.cached(key, "pdf")
     if data is not None:
         return PdfReady(data, filename)
-    queue_state = _queue_state(key)
+    queue_state = summary_cache.queue_state(key)
     if queue_state == "waiting":
         return PdfPending(key)
     # A lost job (no worker, or it failed) is not queued again: this request renders it.
@@ -367,6 +297,6 @@ def render_for_cache(
     The key is the HTML's hash, so a staff reader's file and the resident's never mix."""
     html = pdf_html(resident, today, letters=letters, readers=readers)
     key = state_key(html)
-    if cached_pdf(key) is None:
+    if summary_cache.cached(key, "pdf") is None:
         render_and_store(resident, today, html, key, letters, readers)
     return key

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -13,9 +14,11 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale
 from pypdf import PdfReader
+from rq import Queue
 
 from app import clock
 from app.models import Appointment, Channel, Resident
+from app.queues import get_queue
 from app.services.accounts import resident_for_bsn
 from app.services.appointments import book_appointment, free_slots
 from app.services.timeline import Actor
@@ -45,6 +48,15 @@ def fresh_timings() -> Iterator[None]:
     summary_pdf._timings.clear()
     yield
     summary_pdf._timings.clear()
+
+
+@pytest.fixture
+def rq_queue(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Queue]:
+    """The app's job queue on the real Redis: a queue of this test's own."""
+    monkeypatch.setitem(app.config, "JOB_QUEUE", f"test-summary-{uuid.uuid4().hex}")
+    queue = get_queue()
+    yield queue
+    queue.delete(delete_jobs=True)
 
 
 def resident(bsn: str) -> Resident:

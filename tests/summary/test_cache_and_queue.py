@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,7 +19,6 @@ from app import clock
 from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.models import Holder, TaskKind
-from app.queues import get_queue
 from app.services import summary_pdf
 from app.services.appointments import free_slots, reschedule_appointment
 from app.services.summary import Viewer
@@ -111,15 +108,6 @@ def test_old_cache_files_are_removed(app: Flask, seeded: None, summary_cache: Pa
     os.utime(old, (stale, stale))
     ask(DEMO_RESIDENTS[2].bsn)  # any new render prunes
     assert not old.exists()
-
-
-@pytest.fixture
-def rq_queue(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Queue]:
-    """The app's job queue on the real Redis: a queue of this test's own."""
-    monkeypatch.setitem(app.config, "JOB_QUEUE", f"test-summary-{uuid.uuid4().hex}")
-    queue = get_queue()
-    yield queue
-    queue.delete(delete_jobs=True)
 
 
 def test_slow_render_is_queued_and_polled(

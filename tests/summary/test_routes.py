@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -15,7 +13,6 @@ from rq.serializers import JSONSerializer
 from app import clock
 from app.demo import DEMO_RESIDENTS
 from app.models import Channel
-from app.queues import get_queue
 from tests.html import check_page, text_of
 from tests.login import log_in
 from tests.summary.conftest import book
@@ -102,14 +99,6 @@ def test_each_resident_gets_their_own_pdf(as_resident, tmp_path) -> None:  # typ
     client = as_resident(FATIMA)
     text = pdf_text(client.get("/overzicht.pdf").data, tmp_path)
     assert "Fatima el Amrani" in text and "Jan de Vries" not in text
-
-
-@pytest.fixture
-def rq_queue(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Queue]:
-    monkeypatch.setitem(app.config, "JOB_QUEUE", f"test-summary-{uuid.uuid4().hex}")
-    queue = get_queue()
-    yield queue
-    queue.delete(delete_jobs=True)
 
 
 def test_queued_pdf_has_a_polling_page(as_resident, app: Flask, rq_queue: Queue) -> None:  # type: ignore[no-untyped-def]
