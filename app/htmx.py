@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import make_response, render_template, request
+from flask import make_response, render_template
 from werkzeug.wrappers import Response
+
+from app.requests import request
 
 
 def is_htmx() -> bool:
-    return (
-        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
-    )
+    """An htmx request for a fragment (hx-get and friends); a boosted link or form wants the
+    whole page, so it is not one."""
+    return bool(request.htmx) and not request.htmx.boosted
 
 
 def render_page(

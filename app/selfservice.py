@@ -3,10 +3,10 @@ questions, and the request class that streams uploads with a size limit."""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask
 from werkzeug.wrappers import Response
 
-from app.services.uploads import UploadRequest
+from app.requests import AppRequest, request
 
 
 def init_app(app: Flask) -> None:
@@ -15,17 +15,13 @@ def init_app(app: Flask) -> None:
     from app.questions.routes import bp as questions_bp
     from app.timeline.routes import bp as timeline_bp
 
-    app.request_class = UploadRequest
+    app.request_class = AppRequest  # htmx-flask's request, with capped upload streams
     for bp in (timeline_bp, documents_bp, appointments_bp, questions_bp):
         app.register_blueprint(bp)
 
     @app.after_request
     def boosted_url(response: Response) -> Response:
         # A boosted form whose POST redirected lands here as a GET: show that URL in the bar.
-        if (
-            request.headers.get("HX-Boosted") == "true"
-            and request.method == "GET"
-            and response.status_code == 200
-        ):
+        if request.htmx.boosted and request.method == "GET" and response.status_code == 200:
             response.headers.setdefault("HX-Push-Url", request.full_path.rstrip("?"))
         return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from flask_login import current_user
+from htmx_flask import make_response as htmx_response
 from werkzeug.wrappers import Response
 
 from app.htmx import is_htmx
@@ -45,9 +46,7 @@ def init_app(app: Flask) -> None:
             sessions.rescue_form()
             if is_htmx():
                 # htmx follows HX-Redirect with a full page load.
-                response = Response(status=204)
-                response.headers["HX-Redirect"] = url_for("session.expired")
-                return response
+                return htmx_response("", 204, redirect=url_for("session.expired"))
             return redirect(url_for("session.expired"), 303)
         sessions.touch()
         return None

@@ -1,8 +1,8 @@
 """Checking uploaded files: type by content (magic bytes), size while streaming, PDFs that open.
 
-The app's request class streams each uploaded file into a CappedFile: past the configured limit
-the bytes are counted but not kept, so an oversized upload never fills memory or disk and the
-form can still answer with a plain message (and everything else the resident typed).
+The app's request class (app.requests) streams each uploaded file into a CappedFile: past the
+configured limit the bytes are counted but not kept, so an oversized upload never fills memory or
+disk and the form can still answer with a plain message (and everything else the resident typed).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import filetype
-from flask import Request, current_app
+from flask import current_app
 from flask_babel import gettext
 from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
@@ -48,26 +48,6 @@ class CappedFile(tempfile.SpooledTemporaryFile[bytes]):
             self.too_big = True
             return len(data)
         return super().write(data)
-
-
-class UploadRequest(Request):
-    """The app's request class: file parts stream into CappedFile."""
-
-    def _get_file_stream(
-        self,
-        total_content_length: int | None,
-        content_type: str | None,
-        filename: str | None = None,
-        content_length: int | None = None,
-    ) -> IO[bytes]:
-        return CappedFile(int(current_app.config["UPLOAD_MAX_FILE_BYTES"]))
-
-    @property  # type: ignore[misc]
-    def max_content_length(self) -> int | None:  # type: ignore[override]
-        # A whole request bigger than every allowed file together is refused outright (413).
-        config = current_app.config
-        files = int(config["UPLOAD_MAX_FILES"])
-        return files * int(config["UPLOAD_MAX_FILE_BYTES"]) + 1024 * 1024
 
 
 @dataclass(frozen=True)
