@@ -3,7 +3,7 @@
 Starts the app (demo configuration, compression on, a temporary SQLite database with the demo data)
 on a free loopback port, logs in as the red demo resident through the real DigiD flow (login page ->
 test IdP -> ACS), and fetches / and every stylesheet and script it links with
-Accept-Encoding: gzip, br. Budgets (product.md):
+Accept-Encoding: gzip, br. Budgets (docs/design/product.md):
 
   HTML + CSS                        <= 14 KB   (fits the first round trip)
   first visit incl. all JavaScript  <= 35 KB

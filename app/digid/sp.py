@@ -1,7 +1,7 @@
 """The DigiD service provider: the login steps (configuration: entities.py, metadata: metadata.py,
 logout: slo.py).
 
-Follows /work/shared/design/digid.md 2.1-2.3: a signed HTTP-Redirect AuthnRequest, the artifact
+Follows docs/design/digid.md 2.1-2.3: a signed HTTP-Redirect AuthnRequest, the artifact
 resolved over SOAP, the ArtifactResponse signature checked on the original bytes, the inner
 Response parsed with parse_authn_request_response, then the checks pysaml2 does not do itself."""
 

@@ -1,5 +1,5 @@
 /* Small progressive enhancements. The page works fully without this file. */
-/* Read aloud (product.md, read-aloud hints). The buttons are made here, only when the browser has a
+/* Read aloud (docs/design/product.md, read-aloud hints). The buttons are made here, only when the browser has a
    voice for the page's language: without JS or without speech nothing shows, not even in w3m. Each
    [data-speak] in reading order is spoken once (its attribute, else its text); "Stop" ends it. */
 (function () {

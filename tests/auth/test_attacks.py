@@ -1,5 +1,5 @@
-"""The attack rows of digid.md section 5, each through the app's real ACS against the built-in
-pysaml2 IdP: every forgery ends on a plain-language 4xx page and nobody is logged in.
+"""The attack rows of docs/design/digid.md section 5, each through the app's real ACS against the
+built-in pysaml2 IdP: every forgery ends on a plain-language 4xx page and nobody is logged in.
 
 Rows tested elsewhere (not repeated here):
 - tampered signature .......... test_login_failures::test_tampered_assertion,

@@ -1,5 +1,5 @@
 """Dispatch and delivery against a real Redis, a real SMTP server and a fake Spryng on loopback.
-Numbers refer to the fault cases of reminders.md section 7."""
+Numbers refer to the fault cases of docs/design/reminders.md section 7."""
 
 from __future__ import annotations
 

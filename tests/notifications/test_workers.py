@@ -1,5 +1,5 @@
 """Killed work horses and workers, two dispatchers at once: at most one send, rows recovered.
-Faults 4, 5 and 10 of reminders.md section 7."""
+Faults 4, 5 and 10 of docs/design/reminders.md section 7."""
 
 from __future__ import annotations
 
