@@ -9,8 +9,6 @@ event in the same transaction:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -30,7 +28,7 @@ from app.models import (
     TaskStatus,
 )
 from app.models.base import utcnow
-from app.services.storage import Storage, StoredFile
+from app.services.storage import Storage, StoredFile, kept_only_if_committed
 from app.services.timeline import Actor, record_event
 from app.services.uploads import CheckedFile
 
@@ -181,22 +179,6 @@ def _add_documents(
     return docs
 
 
-@contextmanager
-def _kept_only_if_committed(
-    storage: Storage, stored: list[tuple[CheckedFile, StoredFile]]
-) -> Iterator[None]:
-    """Commit the block's changes; on any failure roll back and delete the stored files, so no
-    file is left without its row."""
-    try:
-        yield
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        for _, saved in stored:
-            storage.delete(saved.key)
-        raise
-
-
 def submit_documents(
     dossier: Dossier,
     task: Task,
@@ -213,7 +195,7 @@ def submit_documents(
         raise DocumentError("this request is not waiting for a file")
     when = at or utcnow()
     stored = _store_all(storage, files)
-    with _kept_only_if_committed(storage, stored):
+    with kept_only_if_committed(storage, [saved.key for _, saved in stored]):
         docs = _add_documents(dossier, task, stored, actor, when)
         task.holder = Holder.ORGANISATION
         record_event(
@@ -243,7 +225,7 @@ def send_other_document(
         raise DocumentError("organisation is not part of this dossier")
     when = at or utcnow()
     stored = _store_all(storage, files)
-    with _kept_only_if_committed(storage, stored):
+    with kept_only_if_committed(storage, [saved.key for _, saved in stored]):
         task = Task(
             dossier_id=dossier.id,
             kind=TaskKind.DOCUMENT,

@@ -30,7 +30,7 @@ from app.models import (
     TaskKind,
 )
 from app.services.documents import new_document
-from app.services.storage import Storage
+from app.services.storage import Storage, kept_only_if_committed
 from app.services.timeline import Actor, record_event
 from app.services.uploads import CheckedFile
 
@@ -80,15 +80,21 @@ def _answer_task(dossier: Dossier, question: Question, at: datetime) -> Task:
 
 
 def _attach(
-    dossier: Dossier, task: Task, file: CheckedFile | None, storage: Storage, at: datetime
-) -> tuple[Document | None, str | None]:
-    if file is None:
-        return None, None
+    dossier: Dossier,
+    task: Task,
+    file: CheckedFile,
+    storage: Storage,
+    at: datetime,
+    keys: list[str],
+) -> Document:
+    """Store the file and add its row; its key goes into `keys` at once, so a failure after the
+    file was stored still removes it (kept_only_if_committed)."""
     saved = storage.save(file.upload.stream)  # type: ignore[arg-type]
+    keys.append(saved.key)
     doc = new_document(dossier, task, file, saved, at, unrequested=True)
     db.session.add(doc)
     db.session.flush()
-    return doc, saved.key
+    return doc
 
 
 def _check_text(text: str) -> str:
@@ -114,8 +120,8 @@ def ask_question(
         raise QuestionError("that item is not in this dossier")
     text = _check_text(text)
     now = clock.now()
-    key = None
-    try:
+    keys: list[str] = []
+    with kept_only_if_committed(storage, keys):
         question = Question(
             dossier_id=dossier.id,
             organisation_id=organisation.id,
@@ -128,7 +134,7 @@ def ask_question(
         task = _answer_task(dossier, question, now)
         doc = None
         if attachment is not None and storage is not None:
-            doc, key = _attach(dossier, task, attachment, storage, now)
+            doc = _attach(dossier, task, attachment, storage, now, keys)
         db.session.add(
             QuestionMessage(
                 question_id=question.id,
@@ -146,12 +152,6 @@ def ask_question(
             organisation=organisation,
             at=now,
         )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        if key and storage is not None:
-            storage.delete(key)
-        raise
     return question
 
 
@@ -167,15 +167,15 @@ def follow_up(
     """The resident adds to a thread: the organisation has something to answer again."""
     text = _check_text(text)
     now = clock.now()
-    key = None
-    try:
+    keys: list[str] = []
+    with kept_only_if_committed(storage, keys):
         task = question.task
         if task is None or not task.is_open:
             task = _answer_task(dossier, question, now)
         question.status = QuestionStatus.WAITING
         doc = None
         if attachment is not None and storage is not None:
-            doc, key = _attach(dossier, task, attachment, storage, now)
+            doc = _attach(dossier, task, attachment, storage, now, keys)
         message = QuestionMessage(
             question_id=question.id, body=text, created_at=now, document_id=doc.id if doc else None
         )
@@ -189,12 +189,6 @@ def follow_up(
             organisation=question.organisation,
             at=now,
         )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        if key and storage is not None:
-            storage.delete(key)
-        raise
     return message
 
 

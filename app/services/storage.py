@@ -8,12 +8,15 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from flask import Response, current_app, send_file
 
+from app.extensions import db
 from app.responses import no_store
 
 CHUNK = 64 * 1024
@@ -99,3 +102,18 @@ def download_response(storage_key: str, content_type: str, filename: str) -> Res
     no_store(response)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@contextmanager
+def kept_only_if_committed(storage: Storage | None, keys: list[str]) -> Iterator[None]:
+    """Commit the block's changes; on any failure roll back and delete the files in `keys` (the
+    block may add the keys of files it stores), so no file is ever left without its row."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if storage is not None:
+            for key in keys:
+                storage.delete(key)
+        raise

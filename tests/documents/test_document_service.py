@@ -13,7 +13,15 @@ from werkzeug.datastructures import FileStorage
 from app import clock
 from app.demo import DEMO_RESIDENTS
 from app.extensions import db
-from app.models import Document, DocumentStatus, Holder, StaffMember, TaskStatus, TimelineEvent
+from app.models import (
+    Document,
+    DocumentStatus,
+    Holder,
+    Question,
+    StaffMember,
+    TaskStatus,
+    TimelineEvent,
+)
 from app.services.accounts import resident_for_bsn
 from app.services.documents import (
     DocumentError,
@@ -23,6 +31,7 @@ from app.services.documents import (
     submit_documents,
 )
 from app.services.overview import open_tasks
+from app.services.questions import ask_question, follow_up
 from app.services.storage import LocalStorage
 from app.services.timeline import Actor
 from app.services.traffic_light import Light, light_for
@@ -176,3 +185,44 @@ def test_capped_file_keeps_no_bytes_past_the_limit() -> None:
     assert capped.too_big and capped.received == 5000
     assert capped.tell() == 1000, "bytes past the limit are counted, not kept"
     capped.close()
+
+
+@pytest.mark.parametrize("step", ["ask", "follow_up"])
+def test_a_failed_question_with_a_file_leaves_no_file_and_no_row(
+    app: Flask, seeded: None, storage: LocalStorage, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    jan = resident_for_bsn(RED)
+    assert jan is not None and jan.dossier is not None
+    organisation = jan.dossier.organisations[0]
+    with app.test_request_context():
+        question = ask_question(jan.dossier, organisation, "Eerste vraag", actor=Actor.resident())
+        questions_before = db.session.scalars(select(Question)).all()
+        documents_before = db.session.scalars(select(Document)).all()
+
+        def broken_commit() -> None:
+            raise RuntimeError("database went away")
+
+        monkeypatch.setattr(db.session, "commit", broken_commit)
+        with pytest.raises(RuntimeError):
+            if step == "ask":
+                ask_question(
+                    jan.dossier,
+                    organisation,
+                    "Met een brief",
+                    actor=Actor.resident(),
+                    attachment=upload(files.pdf()),
+                    storage=storage,
+                )
+            else:
+                follow_up(
+                    jan.dossier,
+                    question,
+                    "Hier is de brief",
+                    actor=Actor.resident(),
+                    attachment=upload(files.pdf()),
+                    storage=storage,
+                )
+        monkeypatch.undo()
+    assert storage.stored_keys() == [], "the stored file went with the rolled-back row"
+    assert len(db.session.scalars(select(Question)).all()) == len(questions_before)
+    assert len(db.session.scalars(select(Document)).all()) == len(documents_before)
