@@ -30,7 +30,7 @@ from app.services.storage import get_storage
 from app.services.summary import SummaryForbidden, Viewer, summary_for
 from app.services.summary_pdf import PdfReady, letters_choice, request_pdf
 from app.services.uploads import check_files
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.staff.dossier_routes import load
 
 
@@ -55,6 +55,7 @@ def _appointment_words(today: Any) -> dict[str, Any]:
 RESIDENT_LINKS = {
     "summary.print_view": "staff.print_summary",
     "summary.pdf": "staff.summary_pdf",
+    "summary.listen": "staff.listen",
     "appointments.index": "staff.dossier",
     "appointments.book": "staff.book_for_resident",
 }

@@ -7,7 +7,7 @@ assisted mode) will call the same services with Viewer.for_staff(staff) and the 
 from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
-from flask_babel import format_decimal, gettext, ngettext
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -17,7 +17,6 @@ from app.htmx import is_htmx, render_page
 from app.responses import no_store
 from app.services.overview import light_words
 from app.services.summary import SummaryForbidden, Viewer, summary_for
-from app.services.summary_audio import AudioReady, AudioUnavailable, audio_status, request_audio
 from app.services.summary_pdf import (
     LETTERS,
     PdfReady,
@@ -25,6 +24,7 @@ from app.services.summary_pdf import (
     pdf_status,
     request_pdf,
 )
+from app.summary.listening import ListenLinks, audio_file, listen_page
 
 bp = Blueprint("summary", __name__)
 
@@ -101,51 +101,23 @@ def pdf_waiting() -> Response:
     return _private(page)
 
 
-def _listen_words(audio: AudioReady) -> dict[str, str]:
-    minutes = max(1, round(audio.seconds / 60))
-    return {
-        "minutes": ngettext("%(num)d minute", "%(num)d minutes", minutes),
-        "size": gettext("%(kb)s kB", kb=format_decimal(round(len(audio.data) / 1000))),
-    }
-
-
 @bp.get("/overzicht/luisteren")
 @resident_required
 def listen() -> Response:
-    try:
-        status = audio_status(Viewer.for_resident(current_user), current_user, clock.today())
-    except (SummaryForbidden, LookupError):
-        abort(404)
-    except AudioUnavailable:
-        abort(503)
-    ready = isinstance(status, AudioReady)
-    if is_htmx() and not ready:
-        nothing_new = make_response("", 204)  # htmx keeps polling; nothing is announced
-        nothing_new.vary.add("HX-Request")
-        return _private(nothing_new)
-    words = _listen_words(status) if isinstance(status, AudioReady) else {}
-    page = render_page(
-        "summary/listen.html", "summary/_listen_status.html", audio=ready, words=words
+    return listen_page(
+        Viewer.for_resident(current_user),
+        current_user,
+        ListenLinks(
+            layout="base.html",
+            page=url_for("summary.listen"),
+            audio=url_for("summary.audio"),
+            back=url_for("overview.index"),
+            back_label=gettext("Back to your overview"),
+        ),
     )
-    return _private(page)
 
 
 @bp.get("/overzicht.mp3")
 @resident_required
 def audio() -> Response:
-    try:
-        result = request_audio(Viewer.for_resident(current_user), current_user, clock.today())
-    except (SummaryForbidden, LookupError):
-        abort(404)
-    except AudioUnavailable:
-        abort(503)
-    if not isinstance(result, AudioReady):
-        return redirect(url_for("summary.listen"), 303)
-    response = make_response(result.data)
-    response.mimetype = "audio/mpeg"
-    if request.args.get("download"):
-        filename = gettext("overview") + ".mp3"
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Byte ranges: Safari on iPhones plays <audio> only from a server that answers them.
-    response.make_conditional(request, accept_ranges=True, complete_length=len(result.data))
-    return _private(response)
+    return audio_file(Viewer.for_resident(current_user), current_user, url_for("summary.listen"))

@@ -61,6 +61,7 @@ NOT_PAGES = {
     "staff.summary_pdf": "PDF (tested in tests/summary)",
     "summary.pdf": "PDF (tested in tests/summary)",
     "summary.audio": "MP3 (tested in tests/summary)",
+    "staff.summary_audio": "MP3 (tested in tests/summary)",
     "testidp.metadata": "SAML metadata (XML)",
     "testidp.slo": "SAML logout: redirects on",
     "static": "CSS, JS, fonts",

@@ -180,3 +180,34 @@ def test_the_listening_page_is_only_for_a_logged_in_resident(
     response = client.get("/overzicht/luisteren")
     assert response.status_code in (302, 303) and "/inloggen" in response.headers["Location"]
     assert client.get("/overzicht.mp3").status_code in (302, 303)
+
+
+def test_staff_at_the_desk_hear_the_residents_overview(
+    app: Flask, seeded: None, client: FlaskClient, rq_queue: Queue
+) -> None:
+    jan = resident(JAN)
+    dossier_id = jan.dossier.id
+    linked = {org.id for org in jan.dossier.organisations}
+    staff = db.session.scalars(select(StaffMember)).all()
+    inside = next(s for s in staff if {m.organisation_id for m in s.memberships} & linked)
+    outside = next(s for s in staff if not {m.organisation_id for m in s.memberships} & linked)
+    log_in(client, outside)
+    assert client.get(f"/medewerker/dossier/{dossier_id}/luisteren").status_code == 404
+    assert client.get(f"/medewerker/dossier/{dossier_id}/samenvatting.mp3").status_code == 404
+    assert rq_queue.count == 0
+
+    log_in(client, inside)
+    waiting = check_page(client.get(f"/medewerker/dossier/{dossier_id}/luisteren").data)
+    assert waiting.select_one("audio") is None
+    work(rq_queue)
+    page = check_page(client.get(f"/medewerker/dossier/{dossier_id}/luisteren").data)
+    audio = page.select_one("audio[controls]")
+    assert (
+        audio is not None and audio["src"] == f"/medewerker/dossier/{dossier_id}/samenvatting.mp3"
+    )
+    back = page.select_one(f"main a[href='/medewerker/dossier/{dossier_id}']")
+    assert back is not None
+    before = db.session.scalar(select(func.count()).select_from(AccessLog))
+    mp3 = client.get(f"/medewerker/dossier/{dossier_id}/samenvatting.mp3")
+    assert mp3.status_code == 200 and mp3.mimetype == "audio/mpeg"
+    assert db.session.scalar(select(func.count()).select_from(AccessLog)) == before + 1
