@@ -6,15 +6,36 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, session
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import assets, cli, errors, language, responses, security, selfservice
+from app import (
+    account,
+    admin,
+    assets,
+    checks,
+    cli,
+    consent,
+    errors,
+    language,
+    responses,
+    security,
+    selfservice,
+    staff,
+    unsubscribe,
+)
+from app.auth import session_routes
+from app.auth.routes import bp as auth_bp
 from app.config import ROOT, Config, config_from_env
 from app.extensions import babel, compress, csrf, db, init_limiter, login_manager, migrate
 from app.extensions import htmx as htmx_ext
 from app.live import live_updates_on
+from app.overview.routes import bp as overview_bp
+from app.pages.routes import bp as pages_bp
 from app.services import sessions
+from app.services.accounts import load_user
+from app.summary.routes import bp as summary_bp
 
 
 def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
@@ -26,8 +47,6 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     )
     app.config.from_object(config or config_from_env())
     app.config.update(overrides)
-
-    from app import checks
 
     checks.check_settings(app)
     _trust_proxies(app)
@@ -74,10 +93,6 @@ def select_locale() -> str:
 
 
 def _init_login(app: Flask) -> None:
-    from flask_babel import lazy_gettext
-
-    from app.services.accounts import load_user
-
     login_manager.login_view = "auth.login"
     login_manager.login_message = lazy_gettext("Please log in with DigiD to see this page.")
     login_manager.login_message_category = "info"
@@ -87,13 +102,6 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     """Every area, from one list. The order is the order of their request hooks: staff's
     session rule runs before the shared one (an expired staff session goes to the staff login)."""
-    from app import account, admin, consent, staff, unsubscribe
-    from app.auth import session_routes
-    from app.auth.routes import bp as auth_bp
-    from app.overview.routes import bp as overview_bp
-    from app.pages.routes import bp as pages_bp
-    from app.summary.routes import bp as summary_bp
-
     areas: list[Callable[[Flask], None]] = [
         lambda app: app.register_blueprint(overview_bp),  # the resident's overview
         lambda app: app.register_blueprint(auth_bp),  # DigiD login and logout
@@ -107,9 +115,11 @@ def _register_blueprints(app: Flask) -> None:
         consent.register,  # resident consent per organisation, 'who looked at my data'
         unsubscribe.register,  # stop links in reminder e-mails, RFC 8058 one-click
     ]
-    if app.config["TEST_IDP_ENABLED"]:  # the built-in test IdP: never even imported in production
-        from app.testidp.routes import bp as testidp_bp
+    if app.config["TEST_IDP_ENABLED"]:
+        # The built-in test IdP: the one import kept inside a function, so that production
+        # never even loads it.
+        from app import testidp
 
-        areas.append(lambda app: app.register_blueprint(testidp_bp, url_prefix="/test-idp"))
+        areas.append(testidp.register)
     for register in areas:
         register(app)

@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from saml2.s_utils import UnknownSystemEntity, UnsupportedBinding
 
-from app.digid.entities import Entities, NotConfigured, entities
+from app.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS, seed_demo
+from app.demo.staff import describe_demo_staff
+from app.digid.entities import Entities, entities
+from app.digid.keys import ensure_keys
+from app.digid.metadata import signed_sp_metadata_xml
+from app.digid.sp_config import NotConfigured
 
 DEMO_ENVIRONMENTS = ("demo", "test")
 
@@ -28,9 +35,6 @@ def init_app(app: Flask) -> None:
     def seed_demo_command() -> None:
         """Fill an empty database with demo organisations, staff and residents (demo/test only)."""
         refuse_outside_demo(app, "seed-demo")
-        from app.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS, seed_demo
-        from app.demo.staff import describe_demo_staff
-
         if seed_demo():
             click.echo("Demo data added. Log in at the test IdP with one of these test BSNs:")
         else:
@@ -44,8 +48,6 @@ def init_app(app: Flask) -> None:
     @app.cli.command("saml-keys")
     def saml_keys_command() -> None:
         """Create the SAML signing keys (SP, and the test IdP when enabled) if they are missing."""
-        from app.digid.keys import ensure_keys
-
         written = ensure_keys(app.config)
         for path in written:
             click.echo(f"Created {path}")
@@ -56,10 +58,6 @@ def init_app(app: Flask) -> None:
     @click.argument("out", type=click.Path(dir_okay=False, writable=True))
     def saml_metadata_command(out: str) -> None:
         """Write this portal's signed SP metadata (the file for Logius) to OUT."""
-        from pathlib import Path
-
-        from app.digid.metadata import signed_sp_metadata_xml
-
         Path(out).write_text(signed_sp_metadata_xml(app.config), encoding="utf-8")
         click.echo(f"Signed SP metadata for {app.config['SAML_SP_ENTITY_ID'] or 'this portal'}")
         click.echo(f"written to {out}. Send it to Logius (DigiD) with your connection request.")

@@ -6,15 +6,14 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.wrappers import Response
 
+from app.appointments.routes import bp as appointments_bp
+from app.documents.routes import bp as documents_bp
+from app.questions.routes import bp as questions_bp
 from app.requests import AppRequest, request
+from app.timeline.routes import bp as timeline_bp
 
 
 def init_app(app: Flask) -> None:
-    from app.appointments.routes import bp as appointments_bp
-    from app.documents.routes import bp as documents_bp
-    from app.questions.routes import bp as questions_bp
-    from app.timeline.routes import bp as timeline_bp
-
     app.request_class = AppRequest  # htmx-flask's request, with capped upload streams
     for bp in (timeline_bp, documents_bp, appointments_bp, questions_bp):
         app.register_blueprint(bp)

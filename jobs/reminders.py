@@ -18,6 +18,7 @@ import multiprocessing
 import time
 from typing import Any
 
+from babel import Locale
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker, Worker
 from rq.exceptions import DuplicateJobError
@@ -25,6 +26,9 @@ from rq.serializers import JSONSerializer
 from rq.worker import BaseWorker, WorkerStatus
 
 from app.queues import get_queue
+from app.services.notifications.delivery import deliver as deliver_one
+from app.services.notifications.dispatch import dispatch_due
+from app.services.notifications.sweepers import sweep_leases, sweep_no_receipt
 from jobs import _app, app_job, make_fork_safe
 
 log = logging.getLogger("jobs.reminders")
@@ -32,17 +36,12 @@ log = logging.getLogger("jobs.reminders")
 
 @app_job
 def deliver(notification_id: str) -> str:
-    from app.services.notifications.delivery import deliver as deliver_one
-
     return deliver_one(notification_id)
 
 
 @app_job
 def dispatch_tick() -> dict[str, Any]:
     """Sweep, then hand every due reminder to the queue."""
-    from app.services.notifications.dispatch import dispatch_due
-    from app.services.notifications.sweepers import sweep_leases, sweep_no_receipt
-
     leases = sweep_leases()
     no_receipt = sweep_no_receipt()
     result = dispatch_due()
@@ -108,10 +107,6 @@ def run_clock(redis_url: str, queue_name: str, interval: int) -> None:
 def warm_up() -> None:
     """Load what every deliver() needs once, before forking: each work horse starts from a copy
     of this process, so whatever is cold here is loaded again for every single job."""
-    from babel import Locale
-
-    from app.services.notifications import delivery  # noqa: F401 - imports smtplib, requests
-
     app = _app()
     for lang in ("nl", "en"):
         Locale.parse(lang).days  # noqa: B018 - loads the CLDR data

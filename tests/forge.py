@@ -18,8 +18,9 @@ from lxml import etree
 from saml2 import samlp
 from saml2.saml import NAMEID_FORMAT_UNSPECIFIED, NameID
 
-from app.digid import idp, levels
+from app.digid import levels
 from app.digid.sp import NS
+from app.testidp import idp
 from tests.digid import idp_form, start_login
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -178,7 +179,8 @@ def soap_logout_request(bsn: str, *, how: str) -> str:
     from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
     from app.digid import soap
-    from app.digid.entities import entities, slo_soap_url
+    from app.digid.entities import entities
+    from app.digid.sp_config import slo_soap_url
 
     srv = idp.server()
     dest = slo_soap_url(current_app.config)

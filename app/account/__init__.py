@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app.account.receipts import bp as receipts_bp
+from app.account.routes import bp as account_bp
+from app.extensions import csrf
+
 
 def register(app: Flask) -> None:
-    from app.account.receipts import bp as receipts_bp
-    from app.account.routes import bp as account_bp
-    from app.extensions import csrf
-
     app.register_blueprint(account_bp)
     # The gateway cannot send a CSRF token; it authenticates with basic auth instead.
     csrf.exempt(receipts_bp)

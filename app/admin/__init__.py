@@ -5,8 +5,14 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
+from app.admin.routes import bp
 from app.cli import refuse_outside_demo
+from app.demo.staff import describe_demo_staff
+from app.extensions import db
+from app.models import Organisation
+from app.services import staff_auth
 
 
 @click.command("create-admin")
@@ -18,12 +24,6 @@ from app.cli import refuse_outside_demo
 @with_appcontext
 def create_admin(name: str, email: str, slug: str, organisation_name: str, kind: str) -> None:
     """Create the first beheerder; prints a one-time password (TOTP is set up at first login)."""
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.models import Organisation
-    from app.services import staff_auth
-
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None:
         if not organisation_name:
@@ -46,15 +46,11 @@ def create_admin(name: str, email: str, slug: str, organisation_name: str, kind:
 def demo_staff() -> None:
     """Print the demo staff logins (demo only) with their current TOTP codes."""
     refuse_outside_demo(current_app, "demo-staff")
-    from app.demo.staff import describe_demo_staff
-
     for line in describe_demo_staff():
         click.echo(line)
 
 
 def register(app: Flask) -> None:
-    from app.admin.routes import bp
-
     app.register_blueprint(bp)
     app.cli.add_command(create_admin)
     app.cli.add_command(demo_staff)

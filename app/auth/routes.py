@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.digid import slo
+from app.digid import slo, soap
 from app.digid.logs import redact
 from app.digid.metadata import signed_sp_metadata_xml
 from app.digid.sp import LoginFailed, NotConfigured, finish_login, start_login
@@ -173,8 +173,6 @@ def slo_redirect() -> ResponseReturnValue:
 @csrf.exempt
 def slo_soap() -> Response:
     """DigiD tells us the resident logged out elsewhere: end every session of that BSN."""
-    from app.digid import soap
-
     try:
         logout = slo.handle_soap_logout_request(request.get_data())
     except (slo.LogoutError, NotConfigured) as exc:

@@ -1,4 +1,5 @@
-"""The DigiD settings turned into pysaml2 objects: the SP client and, in demo/test, the test IdP.
+"""The DigiD settings turned into pysaml2 objects: the SP client and, in demo/test, the test IdP
+(registered by app.testidp through use_test_idp).
 
 Built once per app (xmlsec1 and metadata parsing are slow) and rebuilt when a setting changes.
 The IdP metadata is only used after its signature has been checked (design 1.6)."""
@@ -6,17 +7,21 @@ The IdP metadata is only used after its signature has been checked (design 1.6).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from saml2 import BINDING_HTTP_ARTIFACT, BINDING_HTTP_REDIRECT, BINDING_SOAP
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
-from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from app.digid.logs import quiet_saml_logging
+from app.digid.metadata import MetadataError, plain_http_artifact_locations, verified_metadata
+from app.digid.sp_config import NotConfigured, backchannel_tls, sp_config_dict
+
+# (server, verified IdP metadata, IdP entity id) of the built-in test IdP, from the app config.
+TestIdpBuilder = Callable[[dict[str, Any]], tuple[Any, str, str]]
 
 _build_lock = threading.Lock()
 # Every setting the built objects depend on.
@@ -38,75 +43,6 @@ _SETTINGS = (
     "TEST_IDP_KEY_FILE",
     "TEST_IDP_CERT_FILE",
 )
-
-
-class NotConfigured(RuntimeError):
-    """DigiD settings are missing or unusable (keys, IdP metadata or its signature)."""
-
-
-def base_url(config: dict[str, Any]) -> str:
-    return str(config["SAML_SP_BASE_URL"]).rstrip("/")
-
-
-def sp_entity_id(config: dict[str, Any]) -> str:
-    return str(config.get("SAML_SP_ENTITY_ID") or base_url(config) + "/saml/metadata")
-
-
-def acs_url(config: dict[str, Any]) -> str:
-    return base_url(config) + "/saml/acs"
-
-
-def slo_soap_url(config: dict[str, Any]) -> str:
-    return base_url(config) + "/saml/slo/soap"
-
-
-def slo_redirect_url(config: dict[str, Any]) -> str:
-    return base_url(config) + "/saml/slo/redirect"
-
-
-def sp_config_dict(config: dict[str, Any], metadata: dict[str, Any] | None) -> dict[str, Any]:
-    conf: dict[str, Any] = {
-        "entityid": sp_entity_id(config),
-        "xmlsec_binary": config["SAML_XMLSEC_BINARY"],
-        "key_file": config["SAML_SP_KEY_FILE"],
-        "cert_file": config["SAML_SP_CERT_FILE"],
-        "http_client_timeout": config["SAML_HTTP_TIMEOUT"],
-        "accepted_time_diff": config["SAML_CLOCK_SKEW"],
-        "allow_unknown_attributes": True,
-        "service": {
-            "sp": {
-                "name": "Mijn Overzicht",
-                # Must sit here, not at the top level (design 4.3).
-                "signing_algorithm": SIG_RSA_SHA256,
-                "digest_algorithm": DIGEST_SHA256,
-                "endpoints": {
-                    "assertion_consumer_service": [(acs_url(config), BINDING_HTTP_ARTIFACT, 0)],
-                    "single_logout_service": [
-                        (slo_soap_url(config), BINDING_SOAP),
-                        (slo_redirect_url(config), BINDING_HTTP_REDIRECT),
-                    ],
-                },
-                "authn_requests_signed": True,
-                "logout_requests_signed": True,
-                "want_assertions_signed": True,
-                "want_response_signed": False,
-                "allow_unsolicited": False,
-            }
-        },
-    }
-    if metadata:
-        conf["metadata"] = metadata
-    return conf
-
-
-def backchannel_tls(config: dict[str, Any]) -> tuple[str | bool, tuple[str, str]]:
-    """(verify, (cert, key)) for the SOAP back channel: the server certificate is always checked
-    (against SAML_BACKCHANNEL_CA_FILE, else the system CAs) and our client certificate is always
-    offered (the PKIoverheid TLS pair, else the SAML signing pair)."""
-    verify: str | bool = config.get("SAML_BACKCHANNEL_CA_FILE") or True
-    cert = config.get("SAML_BACKCHANNEL_CERT_FILE") or config["SAML_SP_CERT_FILE"]
-    key = config.get("SAML_BACKCHANNEL_KEY_FILE") or config["SAML_SP_KEY_FILE"]
-    return verify, (str(cert), str(key))
 
 
 class _NoIdentityCache:
@@ -133,35 +69,25 @@ def entities(app: Flask | None = None) -> Entities:
         cached = app.extensions.get("digid")
         if cached and cached[0] == key:
             return cached[1]
-        built = _build(app.config)
+        built = _build(app.config, app.extensions.get("digid_test_idp"))
         app.extensions["digid"] = (key, built)
         return built
 
 
-def _build(config: dict[str, Any]) -> Entities:
-    from saml2.config import IdPConfig
-    from saml2.server import Server
+def use_test_idp(app: Flask, builder: TestIdpBuilder) -> None:
+    """Demo and tests: the built-in test IdP (app.testidp) plays DigiD. Registered by that
+    package, so production code never imports it."""
+    app.extensions["digid_test_idp"] = builder
 
-    from app.digid import idp, keys
-    from app.digid.metadata import (
-        MetadataError,
-        plain_http_artifact_locations,
-        sp_metadata_xml,
-        verified_metadata,
-    )
 
+def _build(config: dict[str, Any], test_idp: TestIdpBuilder | None) -> Entities:
     quiet_saml_logging()
     server = None
     try:
         if config["TEST_IDP_ENABLED"]:
-            keys.ensure_keys(config)
-            # Signed and checked like DigiD's, so that path runs in every demo and test.
-            signed = idp.signed_idp_metadata_xml(config)
-            idp_md = verified_metadata(signed.encode(), config["TEST_IDP_CERT_FILE"], config)
-            idp_conf = idp.idp_config_dict(config, {"inline": [sp_metadata_xml(config)]})
-            server = Server(config=IdPConfig().load(idp_conf))
-            server.artifact = {}
-            idp_entity = idp.idp_entity_id(config)
+            if test_idp is None:
+                raise NotConfigured("TEST_IDP_ENABLED, but the test IdP is not registered")
+            server, idp_md, idp_entity = test_idp(config)
         else:
             needed = ("SAML_IDP_METADATA_FILE", "SAML_IDP_METADATA_CERT_FILE", "SAML_SP_KEY_FILE")
             for setting in (*needed, "SAML_SP_CERT_FILE"):

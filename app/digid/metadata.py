@@ -16,7 +16,7 @@ from saml2.metadata import entity_descriptor, sign_entity_descriptor
 from saml2.sigver import CryptoBackendXmlSec1, SignatureError, XmlsecError, security_context
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
-from app.digid.entities import sp_config_dict
+from app.digid.sp_config import sp_config_dict
 
 MD = "urn:oasis:names:tc:SAML:2.0:metadata"
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -31,7 +31,7 @@ def artifact_resolution_locations(raw: bytes) -> list[str] | None:
     """Every ArtifactResolutionService address in IdP metadata, or None when it is not XML.
 
     The back channel carries the resident's BSN, so production accepts only https addresses
-    (and the TLS certificate is always verified: app.digid.entities.backchannel_tls)."""
+    (and the TLS certificate is always verified: app.digid.sp_config.backchannel_tls)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     try:
         root = etree.fromstring(raw, parser=parser)

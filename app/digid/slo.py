@@ -24,7 +24,8 @@ from saml2.saml import NameID
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA1, SIG_RSA_SHA256
 
 from app.digid import soap
-from app.digid.entities import entities, slo_soap_url
+from app.digid.entities import entities
+from app.digid.sp_config import slo_soap_url
 
 log = logging.getLogger(__name__)
 

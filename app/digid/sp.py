@@ -26,9 +26,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.digid import levels
-from app.digid.entities import Entities, NotConfigured, base_url, entities
+from app.digid.entities import Entities, entities
 from app.digid.logs import redact
 from app.digid.relay import read_relay_state, sign_relay_state
+from app.digid.sp_config import NotConfigured, base_url
 from app.extensions import db
 from app.models.saml import SamlOutstandingRequest, SamlSeenAssertion
 

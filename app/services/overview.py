@@ -9,7 +9,7 @@ from flask_babel import gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.dates import long_date
+from app.dates import long_date, when
 from app.extensions import db
 from app.models import Dossier, Holder, Resident, Task, TaskStatus, TimelineEvent
 from app.services.timeline import actor_text, event_text, latest_events
@@ -143,8 +143,6 @@ def open_tasks(dossier: Dossier) -> list[Task]:
 
 
 def build_overview(resident: Resident, today: date, news_count: int = 3) -> Overview:
-    from app.dates import when
-
     dossier = resident.dossier
     if dossier is None:
         raise LookupError("resident has no dossier")

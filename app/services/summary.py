@@ -26,6 +26,7 @@ from app.extensions import db
 from app.language import help_hours
 from app.models import Appointment as AppointmentModel
 from app.models import AppointmentSlot, Channel, Dossier, Resident, StaffMember
+from app.services.access_log import record_staff_print as record_access_print
 from app.services.appointment_ics import channel_text, slot_when, where_text
 from app.services.appointments import appointments_of, topic_text
 from app.services.overview import Item, Overview, build_overview, heading, light_sentence
@@ -91,12 +92,10 @@ def may_print(viewer: Viewer, resident: Resident) -> bool:
 
 def record_staff_print(viewer: Viewer, dossier: Dossier, what: str) -> None:
     """Every staff read of a dossier belongs in the resident's access log (an AccessLog row)."""
-    from app.services.access_log import record_staff_print as record
-
     access_logger.info(
         "staff print", extra={"staff_id": viewer.id, "dossier_id": dossier.id, "what": what}
     )
-    record(viewer.id, dossier, what)
+    record_access_print(viewer.id, dossier, what)
 
 
 def authorise(viewer: Viewer, resident: Resident, what: str) -> Dossier:

@@ -4,28 +4,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Flask, flash, redirect, request, url_for
+from flask import Flask, flash, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.responses import no_store
-
-bp = Blueprint("staff", __name__, url_prefix="/medewerker")
+from app import clock
+from app.dates import when
+from app.services import sessions
+from app.services.accounts import end_session
+from app.staff import (  # noqa: F401 - the modules add their routes to bp
+    assisted_routes,
+    audio_routes,
+    caseload_routes,
+    dossier_routes,
+    login_routes,
+    organisation_routes,
+    question_routes,
+    reminder_routes,
+    slot_routes,
+)
+from app.staff.blueprint import bp
 
 
 def register(app: Flask) -> None:
-    from app.staff import (  # noqa: F401 - the modules add their routes to bp
-        assisted_routes,
-        caseload_routes,
-        dossier_routes,
-        login_routes,
-        organisation_routes,
-        question_routes,
-        reminder_routes,
-        slot_routes,
-    )
-
     app.register_blueprint(bp)
     app.jinja_env.globals["staff_acting_choice"] = organisation_routes.acting_choice
     app.jinja_env.filters["staff_datetime"] = _staff_datetime
@@ -34,24 +36,11 @@ def register(app: Flask) -> None:
     app.before_request(_staff_session_expired)
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    # Personal data: never in a shared cache, nor kept by the browser.
-    no_store(response)
-    return response
-
-
 def _staff_datetime(moment: datetime) -> str:
-    from app import clock
-    from app.dates import when
-
     return when(moment, clock.today())
 
 
 def _staff_session_expired() -> Response | None:
-    from app.services import sessions
-    from app.services.accounts import end_session
-
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
     if not getattr(current_user, "is_staff", False) or not sessions.expired():

@@ -16,7 +16,7 @@ from app.services.access_log import chosen_organisation_id, staff_org_ids, worki
 from app.services.caseload import LIGHTS, record_caseload_view
 from app.services.caseload import caseload as load_caseload
 from app.services.overview import light_words
-from app.staff import bp
+from app.staff.blueprint import bp
 
 # The organisation filter's value for "all my organisations" (no value means: the default,
 # which is the organisation the staff member chose to work for).

@@ -21,7 +21,7 @@ from app.services.overview import build_overview, light_sentence, light_words
 from app.services.questions import questions_for
 from app.services.staff_visibility import StaffReading
 from app.services.storage import download_response
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.staff.forms import ContactForm, ReviewForm, TaskForm
 
 

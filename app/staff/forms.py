@@ -26,6 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app import clock
 from app.services.staff_auth import MIN_PASSWORD_LENGTH
 
 
@@ -72,8 +73,6 @@ class EnrolForm(FlaskForm):
 
 
 def _not_in_past(form: FlaskForm, field: DateField) -> None:
-    from app import clock
-
     if field.data is not None and field.data < clock.today():
         raise ValidationError(str(_l("The date cannot be in the past.")))
 

@@ -11,7 +11,7 @@ from app.extensions import limiter
 from app.local_paths import safe_local_path
 from app.services import staff_auth
 from app.services.accounts import end_session
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.staff.forms import EnrolForm, LoginForm
 
 

@@ -18,7 +18,7 @@ from app.auth.guards import staff_required
 from app.local_paths import safe_local_path
 from app.models import Organisation
 from app.services.access_log import choose_organisation, working_organisation
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.staff.forms import OrganisationChoiceForm
 
 

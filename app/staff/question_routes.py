@@ -16,7 +16,7 @@ from app.auth.guards import staff_required
 from app.extensions import db
 from app.services import questions, staff_work
 from app.services.access_log import record_access, staff_org_ids
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.staff.dossier_routes import load
 
 MAX_TEXT = 2000

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from app.auth.guards import staff_required
 from app.extensions import db
 from app.services import staff_reminders
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.staff.dossier_routes import load
 
 

@@ -14,7 +14,7 @@ from app.auth.guards import staff_required
 from app.extensions import db
 from app.services import appointments
 from app.services.access_log import record_access
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.staff.forms import SlotsForm, parse_times
 
 

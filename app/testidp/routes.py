@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from saml2 import samlp
 
 from app.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS
-from app.digid import idp, levels
+from app.digid import levels
 from app.errors import render_error
 from app.extensions import csrf
 from app.services.bsn import is_valid_bsn
+from app.testidp import idp
 
 bp = Blueprint("testidp", __name__)
 # The ArtifactResolve is a server-to-server SOAP call; it carries its own XML signature.

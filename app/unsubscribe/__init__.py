@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app.unsubscribe.routes import bp
+
 
 def register(app: Flask) -> None:
-    from app.unsubscribe.routes import bp
-
     app.register_blueprint(bp)

@@ -7,8 +7,8 @@ from typing import Any
 
 from saml2.config import IdPConfig
 
-from app.digid import idp
 from app.digid.metadata import sign_metadata
+from app.testidp import idp
 
 DIGID_BASE = "https://digid.example.nl"
 

@@ -21,10 +21,11 @@ from saml2.httpbase import HTTPError
 
 from app import clock
 from app.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS
-from app.digid import idp, levels
+from app.digid import levels
 from app.digid.sp import NS, SESSION_KEY, entities
 from app.extensions import db
 from app.models.saml import SamlOutstandingRequest, TestIdpArtifact
+from app.testidp import idp
 from tests.digid import (
     acs,
     acs_params,

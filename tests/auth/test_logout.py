@@ -15,7 +15,7 @@ from lxml import etree
 from saml2.xmldsig import SIG_RSA_SHA1, SIG_RSA_SHA256
 
 from app.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS
-from app.digid import idp
+from app.testidp import idp
 from tests import forge
 from tests.digid import is_logged_in, local, login_as
 from tests.html import check_page, text_of

@@ -13,8 +13,9 @@ from lxml import etree
 
 from app import create_app
 from app.config import ProductionConfig
-from app.digid.entities import NotConfigured, entities
+from app.digid.entities import entities
 from app.digid.metadata import MetadataError, verified_metadata
+from app.digid.sp_config import NotConfigured
 from tests.auth.idp_metadata import digid_like_metadata
 from tests.html import check_page, text_of
 

@@ -14,8 +14,8 @@ from saml2.s_utils import sid
 from app import create_app
 from app.config import ProductionConfig, TestConfig
 from app.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS
-from app.digid import idp
 from app.digid.sp import entities
+from app.testidp import idp
 from tests.auth.idp_metadata import DIGID_BASE, digid_like_metadata
 from tests.digid import acs_params, idp_form, is_logged_in, local, start_login
 from tests.html import check_page, text_of

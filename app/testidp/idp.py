@@ -21,13 +21,16 @@ from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor
 from saml2.s_utils import sid
 from saml2.saml import NAMEID_FORMAT_UNSPECIFIED, NameID
+from saml2.server import Server
 from saml2.time_util import instant
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from app import clock
-from app.digid import levels, soap
-from app.digid.entities import base_url, entities, slo_soap_url
+from app.digid import keys, levels, soap
+from app.digid.entities import entities
+from app.digid.metadata import sign_metadata, sp_metadata_xml, verified_metadata
 from app.digid.sp import NS
+from app.digid.sp_config import base_url, slo_soap_url
 from app.extensions import db
 from app.models.saml import TestIdpArtifact
 
@@ -94,9 +97,19 @@ def idp_metadata_xml(config: dict[str, Any]) -> str:
 
 def signed_idp_metadata_xml(config: dict[str, Any]) -> str:
     """The test IdP's metadata signed with its key, as DigiD signs its own (design 1.6)."""
-    from app.digid.metadata import sign_metadata
-
     return sign_metadata(IdPConfig().load(idp_config_dict(config, None)))
+
+
+def build_server(config: dict[str, Any]) -> tuple[Any, str, str]:
+    """The test IdP for app.digid.entities: (pysaml2 Server, its verified metadata, entity id).
+    Its metadata is signed and checked like DigiD's, so that path runs in every demo and test."""
+    keys.ensure_keys(config)
+    signed = signed_idp_metadata_xml(config)
+    idp_md = verified_metadata(signed.encode(), config["TEST_IDP_CERT_FILE"], config)
+    idp_conf = idp_config_dict(config, {"inline": [sp_metadata_xml(config)]})
+    srv = Server(config=IdPConfig().load(idp_conf))
+    srv.artifact = {}
+    return srv, idp_md, idp_entity_id(config)
 
 
 def server() -> Any:
