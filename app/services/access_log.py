@@ -37,6 +37,7 @@ ACTION_TEXTS = {
     "ask_for_resident": lazy_gettext("Asked a question for you"),
     "answer_question": lazy_gettext("Answered your question"),
     "print_summary": lazy_gettext("Printed your overview"),
+    "listen_summary": lazy_gettext("Listened to your overview"),
     "publish_slots": lazy_gettext("Published appointment times"),
     "export_log": lazy_gettext("Exported the access log"),
     # No dossier (dossier_id NULL): in the beheerder's export, never on a resident's page.
@@ -155,13 +156,13 @@ def record_access(
 
 
 def record_staff_print(staff_id: int, dossier: Dossier, what: str) -> None:
-    """For app.services.summary: a staff print of a resident's summary (committed here)."""
+    """For app.services.summary: a staff print of a resident's summary, or its spoken version
+    (what="audio"), committed here."""
     staff = db.session.get(StaffMember, staff_id)
     if staff is None:
         return
-    record_access(
-        staff, acting_organisation(staff, dossier), dossier, "print_summary", "print", what
-    )
+    action = "listen_summary" if what == "audio" else "print_summary"
+    record_access(staff, acting_organisation(staff, dossier), dossier, action, "print", what)
     db.session.commit()
 
 

@@ -18,7 +18,7 @@ from app.summary.listening import ListenLinks, audio_file, listen_page
 @bp.get("/dossier/<int:dossier_id>/luisteren")
 @staff_required
 def listen(dossier_id: int) -> Response:
-    sd = load(dossier_id, log=False)  # the download is the read; it is logged (authorise)
+    sd = load(dossier_id, "listen_summary", "print")
     links = ListenLinks(
         layout="staff/base.html",
         page=url_for("staff.listen", dossier_id=dossier_id),
@@ -32,6 +32,6 @@ def listen(dossier_id: int) -> Response:
 @bp.get("/dossier/<int:dossier_id>/samenvatting.mp3")
 @staff_required
 def summary_audio(dossier_id: int) -> Response:
-    sd = load(dossier_id, log=False)
+    sd = load(dossier_id, log=False)  # request_audio logs the download (summary.authorise)
     listen_url = url_for("staff.listen", dossier_id=dossier_id)
     return audio_file(Viewer.for_staff(current_user), sd.dossier.resident, listen_url)
