@@ -26,6 +26,8 @@ from app.models import (
     TaskStatus,
 )
 from app.services.access_log import record_access
+from app.services.bsn import bsn_hash, is_valid_bsn
+from app.services.notifications.preferences import InvalidPhone, normalise_mobile
 
 PAGE_SIZE = 25
 LIGHTS = ("red", "orange", "green")
@@ -67,6 +69,21 @@ def parse_birth_date(text: str) -> date | None:
         return None
 
 
+def clean_bsn(text: str) -> str:
+    """'1234.56.782', '123 456 782' -> '123456782' (the way a BSN is often written)."""
+    return "".join(ch for ch in text if ch not in " .-")
+
+
+def _as_phone(text: str) -> str:
+    """A phone number in the search, in E.164 as stored; '' when it is not one."""
+    if sum(ch.isdigit() for ch in text) < 10:
+        return ""
+    try:
+        return normalise_mobile(text)
+    except InvalidPhone:
+        return ""
+
+
 def _filters(org_ids: set[int], query: str) -> list[Any]:
     """Which dossiers: linked to my organisations (consent not revoked), matching the search."""
     mine = exists().where(
@@ -77,8 +94,15 @@ def _filters(org_ids: set[int], query: str) -> list[Any]:
     filters: list[Any] = [mine]
     if query:
         born = parse_birth_date(query)
+        digits = clean_bsn(query)
+        phone = _as_phone(query)
         if born is not None:
             filters.append(Resident.date_of_birth == born)
+        elif is_valid_bsn(digits):
+            # Exact, through the keyed hash: the BSN itself is never compared or selected.
+            filters.append(Resident.bsn_hash == bsn_hash(digits))
+        elif phone:
+            filters.append(Resident.phone == phone)
         else:
             full = func.lower(Resident.first_name + literal(" ") + Resident.last_name)
             filters += [full.contains(w.lower(), autoescape=True) for w in query.split()]
@@ -173,7 +197,11 @@ def caseload_detail(light: str, organisation_id: int | None, shown: Page, query:
     )
     if not query:
         return head
-    search = _LONG_NUMBER.sub("[number]", query)
+    # A BSN or phone number, however written, never goes into the log.
+    if is_valid_bsn(clean_bsn(query)) or _as_phone(query):
+        search = "[number]"
+    else:
+        search = _LONG_NUMBER.sub("[number]", query)
     room = DETAIL_MAX - len(head) - len(' search=""')
     if len(search) > room:
         search = search[: room - 1] + "…"

@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
         assisted_routes,
         caseload_routes,
         dossier_routes,
+        intake_routes,
         login_routes,
         organisation_routes,
         question_routes,
@@ -28,6 +29,7 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.jinja_env.globals["staff_acting_choice"] = organisation_routes.acting_choice
+    app.jinja_env.globals["resident_reach"] = intake_routes.reach_of
     app.jinja_env.filters["staff_datetime"] = _staff_datetime
     # Registered before the shared session rules (create_app's AREAS order): an expired staff
     # session goes back to the staff login page (the shared rule would send staff to DigiD).
