@@ -16,13 +16,17 @@ from app.models import Dossier, DossierOrganisation, Organisation, StaffMember
 from app.services.access_log import record_access
 from app.services.timeline import Actor, record_event
 
-# How a resident can agree: themselves in the portal, or told to a staff member.
-CONSENT_CHANNELS = ("portal", "phone", "desk")
+# How a resident can agree: themselves in the portal, or told to a staff member; 'import': the
+# organisation helped the resident before go-live and brought the file along (flask
+# import-residents).
+CONSENT_CHANNELS = ("portal", "phone", "desk", "import")
+STAFF_CHANNELS = ("phone", "desk")
 # The timeline line per channel (the staff member is named as the actor of the line).
 LINK_EVENTS = {
     "portal": "organisation_linked",
     "phone": "organisation_linked_by_phone",
     "desk": "organisation_linked_at_desk",
+    "import": "organisation_linked",
 }
 
 
@@ -49,7 +53,7 @@ def add_link(
     need the staff member who heard it, and the organisation they work for."""
     if channel not in CONSENT_CHANNELS:
         raise ValueError(f"unknown consent channel {channel!r}")
-    if channel != "portal" and (staff is None or acting is None):
+    if channel in STAFF_CHANNELS and (staff is None or acting is None):
         raise ValueError("consent by phone or at the desk needs the staff member")
     now = clock.now()
     link = next((x for x in dossier.links if x.organisation_id == organisation.id), None)
@@ -62,12 +66,13 @@ def add_link(
         link.consent_at = now
         link.revoked_at = None
     link.consent_channel = channel
-    link.consent_staff = staff if channel != "portal" else None
-    who = (
-        Actor.staff_member(staff, acting)
-        if channel != "portal" and staff is not None and acting is not None
-        else Actor.resident()
-    )
+    link.consent_staff = staff if channel in STAFF_CHANNELS else None
+    if channel in STAFF_CHANNELS and staff is not None and acting is not None:
+        who = Actor.staff_member(staff, acting)
+    elif channel == "import":
+        who = Actor.system(organisation)
+    else:
+        who = Actor.resident()
     record_event(dossier, LINK_EVENTS[channel], who, organisation=organisation, at=now)
     return link
 

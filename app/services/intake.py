@@ -63,13 +63,12 @@ def known_resident(staff: StaffMember, bsn: str) -> Known | None:
     return Known(None)
 
 
-def register_resident(staff: StaffMember, organisation: Organisation, new: NewResident) -> Dossier:
-    """Create the resident and the dossier, link the organisation with the consent as told, and
-    write the timeline and the access log. Raises AlreadyKnown (and changes nothing) when the
-    BSN has a resident, also when another request registered it a moment ago."""
-    known = known_resident(staff, new.bsn)
-    if known is not None:
-        raise AlreadyKnown(known)
+def open_dossier(
+    new: NewResident, organisation: Organisation, *, staff: StaffMember | None
+) -> Dossier:
+    """The resident, the dossier and the organisation's link, with their timeline lines (the
+    caller commits). Without a staff member (the go-live import) the organisation opened it.
+    Raises IntegrityError on a BSN that has a resident."""
     now = clock.now()
     resident = Resident(
         bsn_hash=bsn_hash(new.bsn),
@@ -85,15 +84,26 @@ def register_resident(staff: StaffMember, organisation: Organisation, new: NewRe
     )
     dossier = Dossier(resident=resident, created_at=now, updated_at=now)
     db.session.add_all([resident, dossier])
+    db.session.flush()
+    who = Actor.staff_member(staff, organisation) if staff else Actor.system(organisation)
+    record_event(dossier, "dossier_opened", who, at=now)
+    add_link(dossier, organisation, channel=new.channel, staff=staff, acting=organisation)
+    return dossier
+
+
+def register_resident(staff: StaffMember, organisation: Organisation, new: NewResident) -> Dossier:
+    """Create the resident and the dossier, link the organisation with the consent as told, and
+    write the timeline and the access log. Raises AlreadyKnown (and changes nothing) when the
+    BSN has a resident, also when another request registered it a moment ago."""
+    known = known_resident(staff, new.bsn)
+    if known is not None:
+        raise AlreadyKnown(known)
     try:
-        db.session.flush()
+        dossier = open_dossier(new, organisation, staff=staff)
     except IntegrityError:
         # The same BSN registered by someone else between the check and this insert.
         db.session.rollback()
         raise AlreadyKnown(known_resident(staff, new.bsn) or Known(None)) from None
-    who = Actor.staff_member(staff, organisation)
-    record_event(dossier, "dossier_opened", who, at=now)
-    add_link(dossier, organisation, channel=new.channel, staff=staff, acting=organisation)
     record_access(staff, organisation, dossier, "register_resident", "casework")
     db.session.commit()
     return dossier
