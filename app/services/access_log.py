@@ -43,6 +43,8 @@ ACTION_TEXTS = {
     "export_log": lazy_gettext("Exported the access log"),
     "register_resident": lazy_gettext("Registered you in Mijn Overzicht"),
     "link_organisation": lazy_gettext("Wrote down that you gave an organisation access"),
+    # No dossier: in the beheerder's export only.
+    "edit_organisation": lazy_gettext("Changed the organisation's details"),
     # No dossier (dossier_id NULL): in the beheerder's export, never on a resident's page.
     "view_caseload": lazy_gettext("Looked at the caseload list"),
 }
