@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.responses import no_store
+from app.services.intake import reach_of
 
 bp = Blueprint("staff", __name__, url_prefix="/medewerker")
 
@@ -29,7 +30,8 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.jinja_env.globals["staff_acting_choice"] = organisation_routes.acting_choice
-    app.jinja_env.globals["resident_reach"] = intake_routes.reach_of
+    # templates/staff/_reach.html: phone, e-mail, language and reminder choices of a resident.
+    app.jinja_env.globals["resident_reach"] = reach_of
     app.jinja_env.filters["staff_datetime"] = _staff_datetime
     # Registered before the shared session rules (create_app's AREAS order): an expired staff
     # session goes back to the staff login page (the shared rule would send staff to DigiD).

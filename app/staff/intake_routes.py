@@ -11,13 +11,10 @@ from werkzeug.wrappers import Response
 from app.auth.guards import staff_required
 from app.services import consent
 from app.services.access_log import working_organisation
-from app.services.intake import AlreadyKnown, Known, NewResident, reach_of, register_resident
+from app.services.intake import AlreadyKnown, Known, NewResident, register_resident
 from app.staff import bp
 from app.staff.dossier_routes import load
 from app.staff.intake_forms import ConsentForm, IntakeForm
-
-# For templates/staff/_reach.html (registered as a template global in app.staff.register).
-__all__ = ["reach_of"]
 
 
 @bp.route("/inwoner/nieuw", methods=["GET", "POST"])
