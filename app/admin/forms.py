@@ -58,20 +58,20 @@ class OrganisationForm(FlaskForm):
         ],
         render_kw={"autocomplete": "organization", "maxlength": 200},
     )
-    address = TextAreaField(
+    address = StringField(
         _l("Visiting address"),
         validators=[Length(max=300, message=_l("Use at most 300 characters."))],
-        render_kw={"rows": 2, "maxlength": 300},
+        render_kw={"maxlength": 300, "autocomplete": "off"},
     )
     phone = StringField(
         _l("Phone number"),
         validators=[Length(max=40, message=_l("Use at most 40 characters."))],
         render_kw={"type": "tel", "maxlength": 40, "autocomplete": "off"},
     )
-    opening_hours = TextAreaField(
+    opening_hours = StringField(
         _l("Opening hours"),
         validators=[Length(max=300, message=_l("Use at most 300 characters."))],
-        render_kw={"rows": 2, "maxlength": 300},
+        render_kw={"maxlength": 300, "autocomplete": "off"},
     )
     about = TextAreaField(
         _l("What you do for residents"),
