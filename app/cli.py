@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TextIO
 
 import click
 from flask import Flask
@@ -15,6 +16,7 @@ from app.digid.entities import Entities, entities
 from app.digid.keys import ensure_keys
 from app.digid.metadata import signed_sp_metadata_xml
 from app.digid.sp_config import NotConfigured
+from app.services import resident_import
 
 DEMO_ENVIRONMENTS = ("demo", "test")
 
@@ -44,6 +46,17 @@ def init_app(app: Flask) -> None:
         click.echo(f"  {DEMO_BSN_WITHOUT_DOSSIER}  (no dossier: shows the 'no dossier' page)")
         for line in describe_demo_staff():  # demo only: staff logins with their TOTP codes
             click.echo(line)
+
+    @app.cli.command("import-residents")
+    @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+    @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+    def import_residents_command(file: TextIO, dry_run: bool) -> None:
+        """Add the residents in a CSV file (app.services.resident_import), idempotent by BSN."""
+        report = resident_import.run(file, dry_run=dry_run)
+        for line in resident_import.describe(report, dry_run=dry_run):
+            click.echo(line)
+        if report.missing_columns or report.count("failed"):
+            raise SystemExit(1)
 
     @app.cli.command("saml-keys")
     def saml_keys_command() -> None:

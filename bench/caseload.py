@@ -40,6 +40,9 @@ REQUESTS = {
     "name search": "/medewerker?zoek=jansen",
     "birth date": "/medewerker?zoek=14-03-1970",
     "page 3": "/medewerker?pagina=3",
+    # Issue 16: the staff-words filter and the flags (uploads to check, questions to answer).
+    "waits for us": "/medewerker?wacht=ons",
+    "finished": "/medewerker?wacht=klaar",
 }
 SURNAMES = [
     "Jansen",

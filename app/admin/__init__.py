@@ -13,6 +13,7 @@ from app.demo.staff import describe_demo_staff
 from app.extensions import db
 from app.models import Organisation
 from app.services import staff_auth
+from app.services.organisations import OrganisationExists, add_organisation
 
 
 @click.command("create-admin")
@@ -41,6 +42,28 @@ def create_admin(name: str, email: str, slug: str, organisation_name: str, kind:
     click.echo("Log in at /medewerker/inloggen; the authenticator app is set up at first login.")
 
 
+@click.command("add-organisation")
+@click.option(
+    "--slug", required=True, help="Short name for URLs and the CSV import, e.g. 'schuldhulp-x'."
+)
+@click.option("--name", required=True, help="The name residents see.")
+@click.option("--kind", default="gemeente", help="gemeente / schuldhulpverlening / ...")
+@click.option("--phone", default="", help="The phone number residents can call.")
+@click.option("--address", default="", help="The visiting address.")
+@click.option("--hours", default="", help="Opening hours in plain words.")
+@with_appcontext
+def add_organisation_command(
+    slug: str, name: str, kind: str, phone: str, address: str, hours: str
+) -> None:
+    """Add an organisation (platform administrator). Its beheerder: `flask create-admin`."""
+    try:
+        organisation = add_organisation(slug, name, kind, phone=phone, address=address, hours=hours)
+    except OrganisationExists:
+        raise click.ClickException(f"There is already an organisation {slug!r}.") from None
+    click.echo(f"Organisation {organisation.name} ({organisation.slug}) added.")
+    click.echo(f"Add its first beheerder with: flask create-admin --organisation {slug} ...")
+
+
 @click.command("demo-staff")
 @with_appcontext
 def demo_staff() -> None:
@@ -54,3 +77,4 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(create_admin)
     app.cli.add_command(demo_staff)
+    app.cli.add_command(add_organisation_command)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, StringField
+from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Regexp
 
 ROLES = [("medewerker", _l("Medewerker")), ("beheerder", _l("Beheerder"))]
@@ -45,3 +45,36 @@ class NewStaffForm(LinkForm):
 
 class PlainForm(FlaskForm):
     """Buttons that only need the CSRF token."""
+
+
+class OrganisationForm(FlaskForm):
+    """What residents see about the organisation (pages, reminders, the summary PDF)."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[
+            InputRequired(message=_l("Enter the name.")),
+            Length(max=200, message=_l("Use at most 200 characters.")),
+        ],
+        render_kw={"autocomplete": "organization", "maxlength": 200},
+    )
+    address = StringField(
+        _l("Visiting address"),
+        validators=[Length(max=300, message=_l("Use at most 300 characters."))],
+        render_kw={"maxlength": 300, "autocomplete": "off"},
+    )
+    phone = StringField(
+        _l("Phone number"),
+        validators=[Length(max=40, message=_l("Use at most 40 characters."))],
+        render_kw={"type": "tel", "maxlength": 40, "autocomplete": "off"},
+    )
+    opening_hours = StringField(
+        _l("Opening hours"),
+        validators=[Length(max=300, message=_l("Use at most 300 characters."))],
+        render_kw={"maxlength": 300, "autocomplete": "off"},
+    )
+    about = TextAreaField(
+        _l("What you do for residents"),
+        validators=[Length(max=1000, message=_l("Use at most 1000 characters."))],
+        render_kw={"rows": 4, "maxlength": 1000},
+    )

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app import clock
-from app.admin.forms import LinkForm, NewStaffForm, PlainForm
+from app.admin.forms import LinkForm, NewStaffForm, OrganisationForm, PlainForm
 from app.auth.guards import admin_required
 from app.extensions import db
 from app.models import Organisation, StaffMember, StaffMembership
@@ -31,6 +31,7 @@ from app.models.resident import new_session_token
 from app.responses import no_store
 from app.services import staff_auth
 from app.services.access_log import CSV_HEADER, csv_line, export_rows, record_access
+from app.services.organisations import update_organisation
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -199,3 +200,18 @@ def export() -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="toegangslog-{stamp}.csv"'
     no_store(response)
     return response
+
+
+@bp.route("/organisatie/<int:organisation_id>", methods=["GET", "POST"])
+@admin_required
+def organisation(organisation_id: int) -> Response | str:
+    """Name, address, phone, hours and the text for residents of one of my organisations."""
+    org = _my_orgs().get(organisation_id)
+    if org is None:
+        abort(404)
+    form = OrganisationForm(obj=org)
+    if form.validate_on_submit():
+        update_organisation(org, current_user, form.data)
+        flash(gettext("The details are saved. Residents see them from now on."))
+        return redirect(url_for("admin.organisation", organisation_id=org.id), 303)
+    return render_template("admin/organisation.html", form=form, organisation=org)

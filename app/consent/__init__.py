@@ -5,18 +5,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, abort, flash, redirect, request, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.auth.guards import resident_required
+from app.dates import long_date
 from app.extensions import db
 from app.models import Organisation
 from app.services import consent
-from app.services.access_log import entries_for_dossier
+from app.services.access_log import grouped_for_dossier, history_page
 
 bp = Blueprint("consent", __name__, url_prefix="/account/organisaties")
+# The full 'who looked at my data' list (the account page shows it grouped per staff member
+# per day).
+history_bp = Blueprint("access_history", __name__)
+
+
+@history_bp.get("/account/bekeken")
+@resident_required
+def history() -> str:
+    dossier = current_user.dossier
+    if dossier is None:
+        abort(404)
+    raw = request.args.get("pagina", "1")
+    entries, page, pages = history_page(dossier, int(raw) if raw.isdigit() else 1)
+    return render_template("account/access_history.html", entries=entries, page=page, pages=pages)
 
 
 @bp.post("")
@@ -58,10 +73,12 @@ def _account_access() -> dict[str, Any]:
     return {
         "links": consent.active_links(dossier),
         "available": consent.available_organisations(dossier),
-        "entries": entries_for_dossier(dossier),
+        "groups": grouped_for_dossier(dossier),
     }
 
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(history_bp)
     app.jinja_env.globals["account_access"] = _account_access
+    app.jinja_env.globals["long_date_of"] = long_date

@@ -28,6 +28,9 @@ class Organisation(db.Model):  # type: ignore[name-defined]
     address: Mapped[str] = mapped_column(Text, default="")
     # Plain words, shown as they are ("maandag tot en met vrijdag, 9.00 tot 17.00 uur").
     opening_hours: Mapped[str] = mapped_column(Text, default="")
+    # What the organisation does for the resident, in its own plain words (set by a beheerder;
+    # shown on the account page and the summary).
+    about: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"

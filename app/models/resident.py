@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
-from app.models.organisation import Organisation
+from app.models.organisation import Organisation, StaffMember
 from app.models.types import UTCDateTime
 
 
@@ -92,6 +92,15 @@ class DossierOrganisation(db.Model):  # type: ignore[name-defined]
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # How the resident agreed: portal (themselves, on /account), phone or desk (told to a staff
+    # member, who is consent_staff and answers for it).
+    consent_channel: Mapped[str] = mapped_column(
+        String(10), default="portal", server_default="portal"
+    )
+    consent_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_member.id"), default=None
+    )
 
     dossier: Mapped[Dossier] = relationship(back_populates="links")
     organisation: Mapped[Organisation] = relationship()
+    consent_staff: Mapped[StaffMember | None] = relationship()

@@ -11,14 +11,16 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from flask import has_request_context, session
 from flask_babel import lazy_gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app import clock
+from app.clock import AMSTERDAM
 from app.extensions import db
 from app.models import AccessLog, Dossier, DossierOrganisation, Organisation, StaffMember
 
@@ -40,6 +42,10 @@ ACTION_TEXTS = {
     "listen_summary": lazy_gettext("Listened to your overview"),
     "publish_slots": lazy_gettext("Published appointment times"),
     "export_log": lazy_gettext("Exported the access log"),
+    "register_resident": lazy_gettext("Registered you in Mijn Overzicht"),
+    "link_organisation": lazy_gettext("Wrote down that you gave an organisation access"),
+    # No dossier: in the beheerder's export only.
+    "edit_organisation": lazy_gettext("Changed the organisation's details"),
     # No dossier (dossier_id NULL): in the beheerder's export, never on a resident's page.
     "view_caseload": lazy_gettext("Looked at the caseload list"),
 }
@@ -194,6 +200,85 @@ def entries_for_dossier(dossier: Dossier, limit: int = 20) -> list[Entry]:
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    """One staff member's reads and actions in a dossier on one day, for the resident."""
+
+    day: date
+    last_at: datetime
+    staff: str
+    organisation: str
+    whats: list[str]
+    whys: list[str]
+    count: int
+
+
+def grouped_for_dossier(dossier: Dossier, *, groups: int = 10, rows: int = 500) -> list[DayGroup]:
+    """'Who looked at my data', short: per staff member per day (Amsterdam time), newest first,
+    with what they did and why. Built from the newest `rows` entries (one query)."""
+    entries = db.session.scalars(
+        select(AccessLog)
+        .where(AccessLog.dossier_id == dossier.id)
+        .options(selectinload(AccessLog.staff), selectinload(AccessLog.organisation))
+        .order_by(AccessLog.occurred_at.desc(), AccessLog.id.desc())
+        .limit(rows)
+    )
+    found: dict[tuple[date, int, int | None], dict[str, Any]] = {}
+    for r in entries:
+        key = (r.occurred_at.astimezone(AMSTERDAM).date(), r.staff_id, r.organisation_id)
+        group = found.get(key)
+        if group is None:
+            if len(found) == groups:
+                continue
+            group = found[key] = {
+                "last_at": r.occurred_at,
+                "staff": r.staff.name,
+                "organisation": r.organisation.name if r.organisation else "",
+                "whats": [],
+                "whys": [],
+                "count": 0,
+            }
+        group["count"] += 1
+        for name, text in (("whats", ACTION_TEXTS[r.action]), ("whys", WHY_TEXTS[r.why])):
+            if str(text) not in group[name]:
+                group[name].append(str(text))
+    return [DayGroup(day=key[0], **group) for key, group in found.items()]
+
+
+HISTORY_PAGE_SIZE = 100
+
+
+def history_page(dossier: Dossier, page: int) -> tuple[list[Entry], int, int]:
+    """The full list, one line per entry, newest first: (entries, page, pages)."""
+    total = (
+        db.session.scalar(
+            select(func.count(AccessLog.id)).where(AccessLog.dossier_id == dossier.id)
+        )
+        or 0
+    )
+    pages = max(1, -(-total // HISTORY_PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = db.session.scalars(
+        select(AccessLog)
+        .where(AccessLog.dossier_id == dossier.id)
+        .options(selectinload(AccessLog.staff), selectinload(AccessLog.organisation))
+        .order_by(AccessLog.occurred_at.desc(), AccessLog.id.desc())
+        .limit(HISTORY_PAGE_SIZE)
+        .offset((page - 1) * HISTORY_PAGE_SIZE)
+    )
+    return [_entry(r) for r in rows], page, pages
+
+
+def _entry(r: AccessLog) -> Entry:
+    return Entry(
+        r.occurred_at,
+        r.staff.name,
+        r.organisation.name if r.organisation else "",
+        str(ACTION_TEXTS[r.action]),
+        str(WHY_TEXTS[r.why]),
+    )
 
 
 CSV_HEADER = [

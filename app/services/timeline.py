@@ -17,6 +17,12 @@ from app.models.base import utcnow
 EVENT_TEXTS = {
     "dossier_opened": lazy_gettext("Your dossier was opened"),
     "organisation_linked": lazy_gettext("%(organisation)s now helps you with your dossier"),
+    "organisation_linked_by_phone": lazy_gettext(
+        "%(organisation)s now helps you with your dossier. You agreed by phone."
+    ),
+    "organisation_linked_at_desk": lazy_gettext(
+        "%(organisation)s now helps you with your dossier. You agreed at the desk."
+    ),
     "organisation_unlinked": lazy_gettext("%(organisation)s no longer has access to your dossier"),
     "document_requested": lazy_gettext("You were asked to send: %(subject)s"),
     "document_received": lazy_gettext("Received: %(subject)s. We will check it."),

@@ -13,11 +13,13 @@ from app import clock
 from app.dates import when
 from app.services import sessions
 from app.services.accounts import end_session
+from app.services.intake import reach_of
 from app.staff import (  # noqa: F401 - the modules add their routes to bp
     assisted_routes,
     audio_routes,
     caseload_routes,
     dossier_routes,
+    intake_routes,
     login_routes,
     organisation_routes,
     question_routes,
@@ -30,6 +32,8 @@ from app.staff.blueprint import bp
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals["staff_acting_choice"] = organisation_routes.acting_choice
+    # templates/staff/_reach.html: phone, e-mail, language and reminder choices of a resident.
+    app.jinja_env.globals["resident_reach"] = reach_of
     app.jinja_env.filters["staff_datetime"] = _staff_datetime
     # Registered before the shared session rules (create_app's AREAS order): an expired staff
     # session goes back to the staff login page (the shared rule would send staff to DigiD).

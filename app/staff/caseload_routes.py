@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import request
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -13,10 +14,18 @@ from app.htmx import render_page
 from app.models import Organisation
 from app.responses import no_store
 from app.services.access_log import chosen_organisation_id, staff_org_ids, working_organisation
-from app.services.caseload import LIGHTS, record_caseload_view
+from app.services.caseload import LIGHTS, WAITING, record_caseload_view
 from app.services.caseload import caseload as load_caseload
 from app.services.overview import light_words
 from app.staff.blueprint import bp
+
+# Where a dossier stands, in the staff's words (app.services.caseload.Row.waiting_for).
+WAITING_WORDS = {
+    "ons": lazy_gettext("Waiting for us"),
+    "inwoner": lazy_gettext("Waiting for the resident"),
+    "anderen": lazy_gettext("Waiting for another organisation"),
+    "klaar": lazy_gettext("Finished"),
+}
 
 # The organisation filter's value for "all my organisations" (no value means: the default,
 # which is the organisation the staff member chose to work for).
@@ -44,6 +53,8 @@ def _log_organisation(filter_id: int | None) -> Organisation | None:
 def caseload() -> Response:
     light = request.args.get("licht", "")
     light = light if light in LIGHTS else ""
+    waiting = request.args.get("wacht", "")
+    waiting = waiting if waiting in WAITING else ""
     query = request.args.get("zoek", "").strip()[:100]
     page_number = request.args.get("pagina", "1")
     mine = staff_org_ids(current_user)
@@ -52,6 +63,7 @@ def caseload() -> Response:
         {organisation} if organisation else mine,
         clock.today(),
         light=light,
+        waiting=waiting,
         query=query,
         page=int(page_number) if page_number.isdigit() else 1,
     )
@@ -64,12 +76,16 @@ def caseload() -> Response:
         light=light,
         filter_organisation_id=organisation,
         query=query,
+        waiting=waiting,
     )
     response = render_page(
         "staff/caseload.html",
         "staff/_caseload.html",
         page=page,
         light=light,
+        waiting=waiting,
+        waiting_choices=WAITING,
+        waiting_words=WAITING_WORDS,
         query=query,
         organisation=organisation,
         organisations=current_user.organisations,

@@ -83,6 +83,10 @@ def enrol() -> Response | str:
         form=form,
         secret=staff_auth.grouped(staff.totp_secret),
         uri=staff_auth.otpauth_uri(staff),
+        qr=staff_auth.qr_svg(
+            staff_auth.otpauth_uri(staff),
+            gettext("QR code to scan with your authenticator app"),
+        ),
     )
 
 

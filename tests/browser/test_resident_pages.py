@@ -104,6 +104,7 @@ PAGES: dict[str, tuple[str | None, str | None]] = {
     "thread": (None, RED),
     "timeline": ("/tijdlijn", RED),
     "account": ("/account", RED),
+    "who-looked": ("/account/bekeken", RED),
     "print": ("/overzicht/print", RED),
     "pdf-waiting": ("/overzicht/pdf-wordt-gemaakt", RED),
     "listen": ("/overzicht/luisteren", RED),

@@ -123,6 +123,9 @@ STAFF_PAGES = [
     "admin-staff",
     "answer",
     "upload-for",
+    "new-resident",
+    "link-organisation",
+    "admin-organisation",
 ]
 
 
@@ -153,6 +156,10 @@ def staff_paths(storage: LocalStorage) -> dict[str, tuple[str, str | None]]:
     paths["answer"] = (f"{base}/vraag/{_question(JAN, 'gemeente-rijnstad')}", JANSEN)
     upload = next(i.task.id for i in documents.checklist(dossier_of(JAN)) if i.can_upload)
     paths["upload-for"] = (f"{base}/namens/document/{upload}", JANSEN)
+    paths["new-resident"] = ("/medewerker/inwoner/nieuw", JANSEN)
+    paths["link-organisation"] = (f"{base}/organisatie-koppelen", JANSEN)
+    gemeente = next(m.organisation_id for m in staff(VISSER).memberships if m.role == "beheerder")
+    paths["admin-organisation"] = (f"/beheer/organisatie/{gemeente}", VISSER)
     assert sorted(paths) == sorted(STAFF_PAGES)
     return paths
 
@@ -205,7 +212,7 @@ def test_form_errors_have_no_axe_violations(app: Flask, staff_page: StaffPage) -
 
 
 # Full-page staff forms: sent empty, the page that comes back has the focus on its error summary.
-STAFF_FORMS = ("login", "answer", "book-for", "contact")
+STAFF_FORMS = ("login", "answer", "book-for", "contact", "new-resident", "link-organisation")
 CLEAR = """() => document.querySelectorAll("main form textarea, main form input:not([type=hidden])")
   .forEach((el) => { if (el.type === "radio" || el.type === "checkbox") el.checked = false;
                      else el.value = ""; })"""

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
+import segno
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
@@ -192,6 +193,13 @@ def test_first_login_sets_up_totp_and_a_new_password(client: FlaskClient) -> Non
     shown = soup.select_one(".secret").get_text()  # type: ignore[union-attr]
     assert shown == " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     assert "otpauth://totp/" in text_of(soup)
+    # Issue 16: the same address as a QR code (inline SVG with a text alternative).
+    qr = soup.select_one("figure.qr[role=img][aria-label] svg path")
+    assert qr is not None
+    uri = text_of(soup.select_one(".secret-uri"))  # type: ignore[arg-type]
+    expected = segno.make(uri, error="m").svg_inline(scale=5, border=4)
+    assert f'd="{qr["d"]}"' in expected
+    assert soup.select_one("input#password[type=password]")
     token = csrf(client, "/medewerker/inloggen/app-instellen")
     wrong = client.post(
         "/medewerker/inloggen/app-instellen",
