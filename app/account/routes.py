@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response
 
 from app.account.forms import ReminderForm
 from app.auth.guards import resident_required
-from app.extensions import db
 from app.services.notifications.preferences import (
     CHOICES,
     choice_name,
@@ -44,7 +43,6 @@ def index() -> Response | str:
             quiet_start=parse_hhmm(form.quiet_start.data or "21:00"),
             quiet_end=parse_hhmm(form.quiet_end.data or "08:00"),
         )
-        db.session.commit()
         flash(gettext("Your choices are saved."), "success")
         return redirect(url_for("account.index"), code=303)
     return render_template("account/index.html", form=form)

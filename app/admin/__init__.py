@@ -26,17 +26,15 @@ from app.services.organisations import OrganisationExists, add_organisation
 def create_admin(name: str, email: str, slug: str, organisation_name: str, kind: str) -> None:
     """Create the first beheerder; prints a one-time password (TOTP is set up at first login)."""
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
-    if organisation is None:
-        if not organisation_name:
-            raise click.ClickException(
-                f"No organisation {slug!r}. Add --organisation-name to create it."
-            )
-        organisation = Organisation(slug=slug, name=organisation_name, kind=kind)
-        db.session.add(organisation)
+    if organisation is None and not organisation_name:
+        raise click.ClickException(
+            f"No organisation {slug!r}. Add --organisation-name to create it."
+        )
     if staff_auth.staff_for_email(email) is not None:
         raise click.ClickException(f"There is already an account for {email}.")
+    if organisation is None:
+        organisation = add_organisation(slug, organisation_name, kind)
     _, password = staff_auth.create_staff(name, email, organisation, "beheerder")
-    db.session.commit()
     click.echo(f"Beheerder {email} created for {organisation.name}.")
     click.echo(f"One-time password: {password}")
     click.echo("Log in at /medewerker/inloggen; the authenticator app is set up at first login.")

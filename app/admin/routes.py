@@ -27,10 +27,9 @@ from app.admin.forms import LinkForm, NewStaffForm, OrganisationForm, PlainForm
 from app.auth.guards import admin_required
 from app.extensions import db
 from app.models import Organisation, StaffMember, StaffMembership
-from app.models.resident import new_session_token
 from app.responses import no_store
 from app.services import staff_auth
-from app.services.access_log import CSV_HEADER, csv_line, export_rows, record_access
+from app.services.access_log import CSV_HEADER, csv_line, export_rows, record_export
 from app.services.organisations import update_organisation
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -86,7 +85,6 @@ def index() -> Response | str:
             staff, password = staff_auth.create_staff(
                 form.name.data or "", form.email.data or "", organisation, form.role.data or ""
             )
-            db.session.commit()
             return _one_time_password_page(staff, password)
     return render_template("admin/index.html", form=form, staff=_staff_of(set(orgs)))
 
@@ -125,16 +123,7 @@ def staff(staff_id: int) -> Response | str:
         if organisation is None:
             form.organisation.errors = [gettext("Choose one of your organisations.")]
         else:
-            link = next(
-                (m for m in member.memberships if m.organisation_id == organisation.id), None
-            )
-            if link is None:
-                member.memberships.append(
-                    StaffMembership(organisation=organisation, role=form.role.data)
-                )
-            else:
-                link.role = form.role.data or "medewerker"
-            db.session.commit()
+            staff_auth.link_staff(member, organisation, form.role.data or "medewerker")
             flash(gettext("The link is saved."))
             return redirect(url_for("admin.staff", staff_id=member.id), 303)
     return _staff_page(member, form)
@@ -149,10 +138,7 @@ def unlink(staff_id: int, membership_id: int) -> Response:
     link = next((m for m in member.memberships if m.id == membership_id), None)
     if link is None or link.organisation_id not in _my_orgs():
         abort(404)
-    member.memberships.remove(link)
-    # Fewer rights: sessions that had them end now.
-    member.session_token = new_session_token()
-    db.session.commit()
+    staff_auth.unlink_staff(member, link)
     flash(gettext("The link is removed."))
     if not member.memberships:
         return redirect(url_for("admin.index"), 303)
@@ -166,7 +152,6 @@ def reset(staff_id: int) -> Response:
     if not PlainForm().validate_on_submit():
         abort(400)
     password = staff_auth.reset_login(member)
-    db.session.commit()
     return _one_time_password_page(member, password)
 
 
@@ -185,9 +170,7 @@ def unlock(staff_id: int) -> Response:
 @admin_required
 def export() -> Response:
     orgs = _my_orgs()
-    for organisation in orgs.values():
-        record_access(current_user, organisation, None, "export_log", "admin")
-    db.session.commit()
+    record_export(current_user, list(orgs.values()))
     org_ids = set(orgs)
 
     def lines() -> Iterator[str]:

@@ -15,7 +15,7 @@ from app.digid.logs import redact
 from app.digid.metadata import signed_sp_metadata_xml
 from app.digid.sp import LoginFailed, NotConfigured, finish_login, start_login
 from app.errors import render_error
-from app.extensions import csrf, db
+from app.extensions import csrf
 from app.local_paths import safe_local_path
 from app.services.accounts import (
     end_all_sessions,
@@ -76,7 +76,6 @@ def acs() -> ResponseReturnValue:
         return _unavailable()
     except Exception as exc:  # never a 500 for a login; the message is redacted (no BSN)
         log.error("DigiD login failed unexpectedly: %s: %s", type(exc).__name__, redact(exc))
-        db.session.rollback()
         _not_logged_in()
         return _failure_page("error")
 

@@ -130,7 +130,16 @@ def _forget_expired() -> None:
 
 
 def finish_login(samlart: str | None, relay_state: str | None, remote_addr: str) -> LoginResult:
-    """Resolve the artifact and check everything. Raises LoginFailed; never returns half a login."""
+    """Resolve the artifact and check everything. Raises LoginFailed; never returns half a login,
+    and on any failure leaves nothing of it in the session's transaction."""
+    try:
+        return _finish_login(samlart, relay_state, remote_addr)
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _finish_login(samlart: str | None, relay_state: str | None, remote_addr: str) -> LoginResult:
     next_path = read_relay_state(relay_state)
     if next_path is None:
         raise LoginFailed("relay", "missing or invalid RelayState")

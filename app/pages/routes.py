@@ -8,10 +8,10 @@ from werkzeug.wrappers import Response
 
 from app import clock
 from app.dates import long_date
-from app.extensions import db
 from app.live import set_live_updates
 from app.local_paths import safe_local_path
 from app.pages import statement
+from app.services.accounts import set_language
 
 bp = Blueprint("pages", __name__)
 
@@ -42,9 +42,8 @@ def choose_language() -> Response:
     if lang not in current_app.config["LANGUAGES"]:
         abort(400)
     session["lang"] = lang
-    if current_user.is_authenticated and hasattr(current_user, "language"):
-        current_user.language = lang
-        db.session.commit()
+    if current_user.is_authenticated:
+        set_language(current_user, lang)
     return redirect(safe_local_path(request.form.get("next")), 303)
 
 

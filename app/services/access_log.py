@@ -135,6 +135,25 @@ def dossier_for_staff(staff: StaffMember, dossier_id: int) -> StaffDossier | Non
     return StaffDossier(dossier, organisation)
 
 
+@dataclass(frozen=True)
+class AccessEntry:
+    """A staff action, to be logged in the transaction of the change it is about: the service
+    that makes the change records it just before its own commit, so the row and the change land
+    together or not at all, and a refused change leaves no half-written row behind."""
+
+    staff: StaffMember
+    organisation: Organisation | None
+    dossier: Dossier | None
+    action: str
+    why: str
+    detail: str = ""
+
+    def record(self) -> AccessLog:
+        return record_access(
+            self.staff, self.organisation, self.dossier, self.action, self.why, self.detail
+        )
+
+
 def record_access(
     staff: StaffMember,
     organisation: Organisation | None,
@@ -325,3 +344,10 @@ def csv_line(row: list[str]) -> str:
     out = io.StringIO()
     csv.writer(out).writerow(row)
     return out.getvalue()
+
+
+def record_export(staff: StaffMember, organisations: list[Organisation]) -> None:
+    """A beheerder exports the access log of their organisations: one row each (committed)."""
+    for organisation in organisations:
+        record_access(staff, organisation, None, "export_log", "admin")
+    db.session.commit()

@@ -55,3 +55,10 @@ def end_all_sessions(resident: Resident) -> None:
     """Every session of this resident, on every device, stops working."""
     resident.session_token = new_session_token()
     db.session.commit()
+
+
+def set_language(user: Resident | StaffMember, lang: str) -> None:
+    """The language a logged-in person chose, kept for their next visit and their reminders."""
+    if isinstance(user, Resident):
+        user.language = lang
+        db.session.commit()

@@ -29,6 +29,7 @@ from app.models import (
     Task,
     TaskKind,
 )
+from app.services.access_log import AccessEntry
 from app.services.notifications.planning import cancel_reminders_for, plan_reminders_for_appointment
 from app.services.timeline import Actor, record_event
 
@@ -158,8 +159,16 @@ def _title(topic: str) -> str:
 
 
 def book_appointment(
-    dossier: Dossier, slot: AppointmentSlot | None, topic: str, note: str, *, actor: Actor
+    dossier: Dossier,
+    slot: AppointmentSlot | None,
+    topic: str,
+    note: str,
+    *,
+    actor: Actor,
+    audit: AccessEntry | None = None,
 ) -> Appointment:
+    """Book a free slot. `audit`: a staff member booking for the resident, logged in the same
+    transaction."""
     slot = _check_slot(dossier, slot)
     if topic not in TOPICS:
         raise AppointmentError(gettext("Choose what the appointment is about."))
@@ -191,6 +200,8 @@ def book_appointment(
         at=now,
     )
     plan_reminders_for_appointment(appointment)  # day before and 2 hours before
+    if audit is not None:
+        audit.record()
     db.session.commit()
     return appointment
 

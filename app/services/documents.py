@@ -28,6 +28,7 @@ from app.models import (
     TaskStatus,
 )
 from app.models.base import utcnow
+from app.services.access_log import AccessEntry
 from app.services.storage import Storage, StoredFile, kept_only_if_committed
 from app.services.timeline import Actor, record_event
 from app.services.uploads import CheckedFile
@@ -187,8 +188,10 @@ def submit_documents(
     *,
     actor: Actor,
     at: datetime | None = None,
+    audit: AccessEntry | None = None,
 ) -> list[Document]:
-    """Files for a request: the item moves to the organisation ('being checked')."""
+    """Files for a request: the item moves to the organisation ('being checked'). `audit`: a
+    staff member sending for the resident, logged in the same transaction."""
     if task.dossier_id != dossier.id or task.kind is not TaskKind.DOCUMENT:
         raise DocumentError("not a document request of this dossier")
     if not task.is_open or task.holder is not Holder.RESIDENT:
@@ -207,6 +210,8 @@ def submit_documents(
             organisation=task.organisation,
             at=when,
         )
+        if audit is not None:
+            audit.record()
     return docs
 
 
@@ -258,9 +263,11 @@ def review_document(
     staff: StaffMember,
     reason: str = "",
     at: datetime | None = None,
+    audit: AccessEntry | None = None,
 ) -> Document:
     """Staff approve a file (the item is done once nothing else waits) or reject it with a
-    reason (the item goes back to the resident)."""
+    reason (the item goes back to the resident). `audit`: the staff action's access-log row,
+    written in the same transaction."""
     when = at or utcnow()
     task = document.task
     dossier = db.session.get(Dossier, document.dossier_id)
@@ -283,5 +290,7 @@ def review_document(
         if task.is_open:
             task.holder = Holder.RESIDENT
         record_event(dossier, "document_rejected", actor, subject=task.title, task=task, at=when)
+    if audit is not None:
+        audit.record()
     db.session.commit()
     return document

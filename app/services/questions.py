@@ -29,6 +29,7 @@ from app.models import (
     Task,
     TaskKind,
 )
+from app.services.access_log import AccessEntry
 from app.services.documents import new_document
 from app.services.storage import Storage, kept_only_if_committed
 from app.services.timeline import Actor, record_event
@@ -113,6 +114,7 @@ def ask_question(
     about: Task | None = None,
     attachment: CheckedFile | None = None,
     storage: Storage | None = None,
+    audit: AccessEntry | None = None,
 ) -> Question:
     if organisation not in dossier.organisations:
         raise QuestionError("organisation is not part of this dossier")
@@ -152,6 +154,8 @@ def ask_question(
             organisation=organisation,
             at=now,
         )
+        if audit is not None:
+            audit.record()
     return question
 
 
@@ -192,8 +196,11 @@ def follow_up(
     return message
 
 
-def answer_question(question: Question, staff: StaffMember, text: str) -> QuestionMessage:
-    """A staff member answers (the staff answer page, and the demo seed)."""
+def answer_question(
+    question: Question, staff: StaffMember, text: str, *, audit: AccessEntry | None = None
+) -> QuestionMessage:
+    """A staff member answers (the staff answer page, and the demo seed); `audit`, the staff
+    action's access-log row, is written in the same transaction."""
     text = _check_text(text)
     now = clock.now()
     dossier = db.session.get(Dossier, question.dossier_id)
@@ -212,6 +219,8 @@ def answer_question(question: Question, staff: StaffMember, text: str) -> Questi
         task=task,
         at=now,
     )
+    if audit is not None:
+        audit.record()
     db.session.commit()
     return message
 

@@ -244,7 +244,7 @@ def end_all_staff_sessions(staff: StaffMember) -> None:
 def create_staff(
     name: str, email: str, organisation: Organisation, role: str
 ) -> tuple[StaffMember, str]:
-    """A new account with a one-time password (returned once, to hand over)."""
+    """A new account with a one-time password (returned once, to hand over). Committed."""
     if role not in ("medewerker", "beheerder"):
         raise ValueError(f"unknown role {role!r}")
     password = temporary_password()
@@ -256,8 +256,25 @@ def create_staff(
     )
     db.session.add(staff)
     db.session.add(StaffMembership(staff=staff, organisation=organisation, role=role))
-    db.session.flush()
+    db.session.commit()
     return staff, password
+
+
+def link_staff(staff: StaffMember, organisation: Organisation, role: str) -> None:
+    """A beheerder links a staff member to one of their organisations, or changes the role."""
+    link = next((m for m in staff.memberships if m.organisation_id == organisation.id), None)
+    if link is None:
+        staff.memberships.append(StaffMembership(organisation=organisation, role=role))
+    else:
+        link.role = role
+    db.session.commit()
+
+
+def unlink_staff(staff: StaffMember, link: StaffMembership) -> None:
+    """Fewer rights: the link goes, and sessions that had the rights end now."""
+    staff.memberships.remove(link)
+    staff.session_token = new_session_token()
+    db.session.commit()
 
 
 def reset_login(staff: StaffMember) -> str:
@@ -269,4 +286,5 @@ def reset_login(staff: StaffMember) -> str:
     staff.totp_confirmed_at = None
     staff.session_token = new_session_token()
     db.session.execute(delete(LoginFailure).where(LoginFailure.key == _account_key(staff.email)))
+    db.session.commit()
     return password

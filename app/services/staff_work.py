@@ -8,7 +8,7 @@ module adds the staff actor and the access log around them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
@@ -17,16 +17,20 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import (
     ActorType,
+    AppointmentSlot,
+    Channel,
     Document,
     DocumentStatus,
     Holder,
+    Organisation,
     StaffMember,
     Task,
     TaskKind,
     TimelineEvent,
 )
+from app.services import appointments
 from app.services import documents as document_service
-from app.services.access_log import StaffDossier, record_access, staff_org_ids
+from app.services.access_log import AccessEntry, StaffDossier, record_access, staff_org_ids
 from app.services.staff_visibility import StaffReading
 from app.services.tasks import add_task, complete_task
 from app.services.timeline import Actor, actor_organisation, event_text, latest_events, record_event
@@ -123,11 +127,12 @@ def reviewable_document(sd: StaffDossier, staff: StaffMember, document_id: int) 
 def review(
     sd: StaffDossier, staff: StaffMember, document: Document, *, approve: bool, reason: str
 ) -> None:
-    # The log row goes in first: review_document commits both in one transaction.
-    record_access(
+    audit = AccessEntry(
         staff, sd.organisation, sd.dossier, "review_document", "casework", f"document {document.id}"
     )
-    document_service.review_document(document, approve=approve, staff=staff, reason=reason)
+    document_service.review_document(
+        document, approve=approve, staff=staff, reason=reason, audit=audit
+    )
 
 
 def log_read(sd: StaffDossier, staff: StaffMember, action: str, why: str, detail: str = "") -> None:
@@ -160,3 +165,27 @@ def timeline_for_staff(
             by = org or "Mijn Overzicht"
         lines.append(StaffTimelineLine(reading.event_text(event, event_text(event)), by, event))
     return lines
+
+
+def publish_slots(
+    staff: StaffMember,
+    organisation: Organisation,
+    starts: list[datetime],
+    *,
+    minutes: int,
+    channel: Channel,
+    location: str = "",
+    with_whom: str = "",
+) -> list[AppointmentSlot]:
+    """Staff offer appointment times for their organisation; logged, committed."""
+    slots = appointments.publish_slots(
+        organisation,
+        starts,
+        minutes=minutes,
+        channel=channel,
+        location=location,
+        with_whom=with_whom,
+    )
+    record_access(staff, organisation, None, "publish_slots", "casework", f"{len(starts)} slots")
+    db.session.commit()
+    return slots

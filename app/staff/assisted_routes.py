@@ -20,11 +20,10 @@ from app.appointments.forms import BookForm
 from app.auth.guards import staff_required
 from app.dates import long_date
 from app.documents.forms import UploadForm
-from app.extensions import db
 from app.responses import no_store
 from app.services import appointment_ics, appointments, staff_work
 from app.services import documents as document_service
-from app.services.access_log import record_access
+from app.services.access_log import AccessEntry
 from app.services.overview import build_overview, heading, light_sentence, light_words
 from app.services.storage import get_storage
 from app.services.summary import SummaryForbidden, Viewer, summary_for
@@ -112,7 +111,7 @@ def upload_for_resident(dossier_id: int, task_id: int) -> Response | str:
         if problems:
             form.files.errors = problems
         else:
-            record_access(
+            audit = AccessEntry(
                 current_user,
                 sd.organisation,
                 sd.dossier,
@@ -126,6 +125,7 @@ def upload_for_resident(dossier_id: int, task_id: int) -> Response | str:
                 files,
                 get_storage(),
                 actor=staff_work.actor(current_user, sd, for_resident=True),
+                audit=audit,
             )
             flash(gettext("The document is sent for the resident."))
             return redirect(url_for("staff.dossier", dossier_id=dossier_id), 303)
@@ -147,24 +147,24 @@ def book_for_resident(dossier_id: int) -> Response | str:
     slots = appointments.free_slots(sd.dossier)
     if form.validate_on_submit():
         slot = next((s for s in slots if s.id == form.slot.data), None)
+        audit = AccessEntry(
+            current_user,
+            sd.organisation,
+            sd.dossier,
+            "book_for_resident",
+            "assisted",
+            f"slot {form.slot.data}",
+        )
         try:
-            record_access(
-                current_user,
-                sd.organisation,
-                sd.dossier,
-                "book_for_resident",
-                "assisted",
-                f"slot {form.slot.data}",
-            )
             appointments.book_appointment(
                 sd.dossier,
                 slot,
                 form.topic.data or "other",
                 form.note.data or "",
                 actor=staff_work.actor(current_user, sd, for_resident=True),
+                audit=audit,
             )
         except appointments.AppointmentError as error:
-            db.session.rollback()
             form.slot.errors = [str(error)]
         else:
             flash(gettext("The appointment is made for the resident."))

@@ -13,9 +13,8 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from app.auth.guards import staff_required
-from app.extensions import db
 from app.services import questions, staff_work
-from app.services.access_log import record_access, staff_org_ids
+from app.services.access_log import AccessEntry, staff_org_ids
 from app.staff.blueprint import bp
 from app.staff.dossier_routes import load
 
@@ -54,7 +53,7 @@ def answer(dossier_id: int, question_id: int) -> Response | str:
         abort(404)
     form = AnswerForm()
     if form.validate_on_submit():
-        record_access(
+        audit = AccessEntry(
             current_user,
             sd.organisation,
             sd.dossier,
@@ -63,9 +62,8 @@ def answer(dossier_id: int, question_id: int) -> Response | str:
             f"question {question.id}",
         )
         try:
-            questions.answer_question(question, current_user, form.text.data or "")
+            questions.answer_question(question, current_user, form.text.data or "", audit=audit)
         except questions.QuestionError:
-            db.session.rollback()
             form.text.errors = [gettext("Write your answer.")]
         else:
             flash(gettext("Your answer is sent. The resident sees it now."))
@@ -87,7 +85,7 @@ def ask_for_resident(dossier_id: int) -> Response | str:
         if organisation is None:
             form.organisation.errors = [gettext("Choose who the question is for.")]
         else:
-            record_access(
+            audit = AccessEntry(
                 current_user,
                 sd.organisation,
                 sd.dossier,
@@ -101,9 +99,9 @@ def ask_for_resident(dossier_id: int) -> Response | str:
                     organisation,
                     form.text.data or "",
                     actor=staff_work.actor(current_user, sd, for_resident=True),
+                    audit=audit,
                 )
             except questions.QuestionError:
-                db.session.rollback()
                 form.text.errors = [gettext("Write the question.")]
             else:
                 flash(gettext("The question is sent for the resident."))

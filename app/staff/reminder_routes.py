@@ -8,7 +8,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.auth.guards import staff_required
-from app.extensions import db
 from app.services import staff_reminders
 from app.staff.blueprint import bp
 from app.staff.dossier_routes import load
@@ -26,8 +25,7 @@ def resend_reminder(dossier_id: int, notification_id: str) -> Response:
     )
     try:
         staff_reminders.resend_reminder(sd, current_user, row)
-    except staff_reminders.CannotResend:
-        db.session.rollback()
+    except staff_reminders.CannotResend:  # refused before anything was written
         flash(gettext("Only a failed reminder can be sent again."))
         return back
     flash(gettext("The reminder will be sent again."))

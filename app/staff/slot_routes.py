@@ -11,9 +11,7 @@ from werkzeug.wrappers import Response
 
 from app import clock
 from app.auth.guards import staff_required
-from app.extensions import db
-from app.services import appointments
-from app.services.access_log import record_access
+from app.services import appointments, staff_work
 from app.staff.blueprint import bp
 from app.staff.forms import SlotsForm, parse_times
 
@@ -39,7 +37,8 @@ def slots() -> Response | str:
                 )
                 for h, m in times
             ]
-            appointments.publish_slots(
+            staff_work.publish_slots(
+                current_user,
                 organisation,
                 starts,
                 minutes=form.minutes.data or 30,
@@ -47,15 +46,6 @@ def slots() -> Response | str:
                 location=form.location.data or "",
                 with_whom=current_user.name,
             )
-            record_access(
-                current_user,
-                organisation,
-                None,
-                "publish_slots",
-                "casework",
-                f"{len(starts)} slots",
-            )
-            db.session.commit()
             flash(gettext("The times are published. Residents can book them now."))
             return redirect(url_for("staff.slots"), 303)
     return render_template("staff/slots.html", form=form)

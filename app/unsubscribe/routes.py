@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, limiter
 from app.responses import no_store
 from app.services.notifications.preferences import email_reminders_on, stop_email_reminders
 from app.services.notifications.unsubscribe import STOP_PATH, resident_for_stop_token
@@ -58,7 +58,6 @@ def stop(token: str) -> BaseResponse | tuple[str, int]:
             return Response("Unknown or expired link.\n", 404, mimetype="text/plain")
         return _link_broken()
     outcome = stop_email_reminders(resident)
-    db.session.commit()
     if one_click:
         return Response(gettext("E-mail reminders are off.") + "\n", 200, mimetype="text/plain")
     if outcome.changed:

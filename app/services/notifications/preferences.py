@@ -116,8 +116,8 @@ def save_contact_and_preferences(
     quiet_start: time,
     quiet_end: time,
 ) -> None:
-    """Store validated values (the form validates). Planned reminders pick them up at dispatch:
-    a channel switched off after planning makes those reminders end as 'cancelled'."""
+    """Store validated values (the form validates), committed. Planned reminders pick them up at
+    dispatch: a channel switched off after planning makes those reminders end as 'cancelled'."""
     resident.email = email
     resident.phone = phone_e164
     row = db.session.get(ReminderPreference, resident.id)
@@ -129,6 +129,7 @@ def save_contact_and_preferences(
     row.quiet_start = quiet_start
     row.quiet_end = quiet_end
     row.updated_at = clock.now()
+    db.session.commit()
 
 
 def email_reminders_on(resident_id: int) -> bool:
@@ -149,7 +150,7 @@ def stop_email_reminders(resident: Resident) -> StopOutcome:
     """The resident used the stop link in a reminder e-mail: no more reminder e-mails, for any
     kind of reminder. SMS stays as chosen. Unsent e-mail rows are cancelled now (the dispatcher
     would also skip them, but the staff view should not show them as still to come). Records a
-    timeline event when something changed. Safe to call twice; the caller commits."""
+    timeline event when something changed. Safe to call twice. Committed."""
     db.session.flush()
     row = db.session.get(ReminderPreference, resident.id)
     before = preferences_from_row(row)
@@ -181,4 +182,5 @@ def stop_email_reminders(resident: Resident) -> StopOutcome:
         status_reason="opted-out",
         detail="opted-out: stop link in an e-mail",
     )
+    db.session.commit()
     return StopOutcome(changed, len(cancelled))
