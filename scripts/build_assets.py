@@ -9,6 +9,7 @@ static/img/app-icon.svg, with Pillow: no binary image in the repository.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 import sys
@@ -82,12 +83,17 @@ def draw_icon(svg: Path, size: int, maskable: bool) -> Image.Image:
 
 
 def build_icons() -> dict[str, str]:
-    digest = hashlib.sha256(ICON_SOURCE.read_bytes()).hexdigest()[:10]
     manifest: dict[str, str] = {}
     for key, (size, maskable) in ICONS.items():
         stem = key.removesuffix(".png")
-        name = f"{stem}-{digest}.png"
-        draw_icon(ICON_SOURCE, size, maskable).save(VENDOR / name, optimize=True)
+        # A palette of 32 colours: a third of the bytes, no visible difference (flat shapes).
+        image = draw_icon(ICON_SOURCE, size, maskable).quantize(
+            colors=32, method=Image.Quantize.FASTOCTREE
+        )
+        data = io.BytesIO()
+        image.save(data, format="PNG", optimize=True)
+        name = f"{stem}-{hashlib.sha256(data.getvalue()).hexdigest()[:10]}.png"
+        (VENDOR / name).write_bytes(data.getvalue())
         for stale in VENDOR.glob(f"{stem}-*.png"):
             if stale.name != name:
                 stale.unlink()

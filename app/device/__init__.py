@@ -54,7 +54,8 @@ BACKGROUND_COLOUR = "#ffffff"
 WORKER = Path(__file__).resolve().parents[2] / "static" / "js" / "sw.js"
 # Own files the worker keeps for offline use (the "shell"); vendor files only when built.
 SHELL_ASSETS = ("css/main.css", "js/app.js", "js/sw-register.js")
-SHELL_VENDOR = ("htmx.js", "icon-192.png", "apple-touch-icon.png")
+# (The icons are not: the offline page needs none, and a first visit stays light.)
+SHELL_VENDOR = ("htmx.js",)
 
 
 def _serializer() -> URLSafeSerializer:
