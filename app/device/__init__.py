@@ -2,10 +2,13 @@
 worker, the offline page and the choice "keep my overview on this device".
 
 What the worker may keep is decided here, not in the worker: a page is kept only when its
-response carries KEEP_HEADER, which we send only for the resident's overview and summary PDF,
-only to the device where that resident chose to keep them (a signed cookie naming them).
-Logout and an expired session answer with Clear-Site-Data, which empties the worker's caches
-(and the worker itself) in the browser; switching the choice off does the same.
+response carries KEEP_HEADER with a note, which we send only for the resident's overview and
+summary PDF, only to the device where that resident chose to keep them (a signed cookie naming
+them). Every other page answers KEEP_HEADER: 0 unless this device keeps for the person logged
+in, and the worker then deletes what it kept: so logout (the logged-out or login page), an
+expired session and switching the choice off (the account page after it) all empty it.
+Logout and expiry also send Clear-Site-Data "cache" (the browser's HTTP and back-button caches).
+Not "storage": that would also end the worker and with it the device's push notices.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from app.assets import asset_url, has_asset
 from app.auth.guards import resident_required
 from app.dates import clock as clock_words
 from app.dates import long_date
+from app.device import push
 
 bp = Blueprint("device", __name__)
 
@@ -45,9 +49,9 @@ KEEP_MAX_AGE = 365 * 24 * 3600
 # the worker shows above a kept page when it is offline.
 KEEP_HEADER = "X-Keep-Offline"
 KEPT_ENDPOINTS = {"overview.index", "summary.pdf"}
-# Ends what a browser holds for us: the worker's caches and the worker itself.
-CLEAR_SITE_DATA = '"cache", "storage"'
-CLEARING_ENDPOINTS = {"auth.logout", "staff.logout", "session.expired"}
+FORGET = "0"
+CLEAR_SITE_DATA = '"cache"'
+CLEARING_ENDPOINTS = {"auth.logout", "auth.logged_out", "staff.logout", "session.expired"}
 # Theme and background of the installed app: the page's own ink and paper (main.css).
 THEME_COLOUR = "#111111"
 BACKGROUND_COLOUR = "#ffffff"
@@ -144,7 +148,6 @@ def keep() -> Response:
         flash(gettext("Your overview is now kept on this device."), "success")
     else:
         response.delete_cookie(KEEP_COOKIE, httponly=True, samesite="Lax")
-        response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
         flash(gettext("Your overview is no longer kept on this device."), "success")
     return response
 
@@ -164,11 +167,14 @@ def kept_note() -> str:
 def _mark(response: Response) -> Response:
     if request.endpoint in CLEARING_ENDPOINTS:
         response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    if request.endpoint == "static":
+        return response
+    if not keeps_here():
+        response.headers[KEEP_HEADER] = FORGET
     elif (
         request.endpoint in KEPT_ENDPOINTS
         and response.status_code == 200
         and "HX-Request" not in request.headers
-        and keeps_here()
     ):
         response.headers[KEEP_HEADER] = kept_note()
     return response
@@ -176,5 +182,6 @@ def _mark(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    push.register(app)
     app.after_request(_mark)
     app.jinja_env.globals["device_keeps"] = keeps_here

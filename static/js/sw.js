@@ -49,16 +49,12 @@ function page(request, url) {
   var key = url.pathname + url.search;
   var keepable = KEPT_PATHS.indexOf(url.pathname) >= 0;
   return fetch(request).then(function (response) {
-    if (response.headers.get("Clear-Site-Data")) {
-      forget();
-    } else if (keepable && !response.redirected) {
+    var keep = response.headers.get(KEEP_HEADER);
+    if (keep === "0") {
+      forget();  // logged out, session over, choice off, someone else: keep nothing
+    } else if (keep && keepable && response.ok && !response.redirected) {
       var copy = response.clone();
-      caches.open(KEPT_CACHE).then(function (cache) {
-        // Kept only when the server says so; anything else (choice off) removes the old copy.
-        return response.ok && copy.headers.get(KEEP_HEADER) ? cache.put(key, copy) : cache.delete(key);
-      });
-    } else if (keepable) {
-      forget();  // sent to the login page: the session is over
+      caches.open(KEPT_CACHE).then(function (cache) { return cache.put(key, copy); });
     }
     return response;
   }, function () {
@@ -82,4 +78,19 @@ self.addEventListener("fetch", function (event) {
       return hit || fetch(request);
     }));
   }
+});
+
+/* Push notices (issue 17): the message says only that something is waiting, and which page. */
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
+  event.waitUntil(self.registration.showNotification(data.title || "Mijn Overzicht", {
+    body: data.body || "", lang: data.lang || "nl", data: { url: data.url || "/" }
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = new URL(event.notification.data.url || "/", self.location.origin).href;
+  event.waitUntil(self.clients.openWindow(url));
 });

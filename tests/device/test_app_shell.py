@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.demo import DEMO_RESIDENTS
-from app.device import CLEAR_SITE_DATA, KEEP_COOKIE, KEEP_HEADER
+from app.device import CLEAR_SITE_DATA, FORGET, KEEP_COOKIE, KEEP_HEADER
 from tests.html import check_page, text_of
 from tests.login import log_in
 from tests.staff.conftest import csrf
@@ -71,7 +71,7 @@ def test_keep_is_off_by_default_and_explained(client: FlaskClient, seeded: None)
     assert "Doe dit alleen op uw eigen telefoon of computer" in text_of(section)
     button = section.select_one("form[method=post] button[name=keep]")
     assert button["value"] == "on"
-    assert KEEP_HEADER not in client.get("/").headers
+    assert client.get("/").headers[KEEP_HEADER] == FORGET
 
 
 def test_keep_on_marks_overview_and_off_clears(client: FlaskClient, seeded: None) -> None:
@@ -92,8 +92,9 @@ def test_keep_on_marks_overview_and_off_clears(client: FlaskClient, seeded: None
     response = client.post(
         "/account/toestel", data={"keep": "off", "csrf_token": csrf(client, "/account")}
     )
-    assert response.headers["Clear-Site-Data"] == CLEAR_SITE_DATA
-    assert KEEP_HEADER not in client.get("/").headers
+    # The account page after it tells the worker to forget what it kept.
+    assert client.get(response.headers["Location"]).headers[KEEP_HEADER] == FORGET
+    assert client.get("/").headers[KEEP_HEADER] == FORGET
 
 
 def test_keep_choice_belongs_to_one_resident(app: Flask, client: FlaskClient, seeded: None) -> None:
@@ -104,15 +105,17 @@ def test_keep_choice_belongs_to_one_resident(app: Flask, client: FlaskClient, se
     # Someone else logs in on the same device: their overview is not kept.
     log_in(client, OTHER)
     client.set_cookie(KEEP_COOKIE, cookie.value)
-    assert KEEP_HEADER not in client.get("/").headers
+    assert client.get("/").headers[KEEP_HEADER] == FORGET
     client.set_cookie(KEEP_COOKIE, "forged")
-    assert KEEP_HEADER not in client.get("/").headers
+    assert client.get("/").headers[KEEP_HEADER] == FORGET
 
 
 def test_logout_and_expiry_clear_site_data(client: FlaskClient, seeded: None) -> None:
     log_in(client, RED)
     response = client.post("/uitloggen", data={"csrf_token": csrf(client, "/account")})
     assert response.headers["Clear-Site-Data"] == CLEAR_SITE_DATA
+    landing = client.get(response.headers["Location"])
+    assert landing.headers[KEEP_HEADER] == FORGET
     assert client.get("/sessie-verlopen").headers["Clear-Site-Data"] == CLEAR_SITE_DATA
 
 
