@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import Dossier, PushSubscription, Resident
+from app.services.notifications.planning import plan_push_for
 from app.services.timeline import Actor, record_event
 
 
@@ -17,6 +18,7 @@ def turn_on(resident: Resident, endpoint: str, p256dh: str, auth: str) -> None:
         row = PushSubscription(endpoint=endpoint)
     row.resident_id, row.p256dh, row.auth = resident.id, p256dh, auth
     db.session.add(row)
+    plan_push_for(resident.id)
     _timeline(resident, "push_on")
 
 

@@ -34,12 +34,21 @@ from app.models import PushSubscription, Resident
 from app.models.notification import NotificationStatus as S
 from app.services import push_devices
 from app.services.notifications.dispatch import dispatch_due
+from app.services.notifications.planning import plan_appointment_reminders
 from app.services.notifications.preferences import CHOICES, save_contact_and_preferences
 from app.services.notifications.push import new_vapid_keys
 from tests.conftest import free_port
 from tests.html import check_page, text_of
 from tests.login import log_in
-from tests.notifications.conftest import SEND, SmtpRecorder, plan_due_reminder, run_worker, sendable
+from tests.notifications.conftest import (
+    APPOINTMENT_AT,
+    SEND,
+    SmtpRecorder,
+    plan_due_reminder,
+    rows,
+    run_worker,
+    sendable,
+)
 from tests.staff.conftest import csrf
 
 
@@ -159,6 +168,24 @@ def test_push_goes_encrypted_to_every_device_and_says_only_that_something_waits(
         }
 
 
+def test_a_resident_with_a_device_gets_push_planned_with_the_rest(
+    app: Flask, push_service: FakePushService
+) -> None:
+    resident = plan_due_reminder("email")
+    subscribe(resident, push_service.device("phone"))
+    with time_machine.travel(SEND - timedelta(hours=3), tick=False):
+        plan_appointment_reminders(  # the appointment moves an hour later
+            7,
+            resident_id=resident.id,
+            starts_at=APPOINTMENT_AT + timedelta(hours=1),
+            title="Gesprek over uw aanvraag",
+            organisation="Gemeente",
+        )
+        db.session.commit()
+    live = [r for r in rows(channel="push") if r.status is S.PENDING]
+    assert [r.not_before for r in live] == [SEND + timedelta(hours=1)]
+
+
 def test_410_removes_that_subscription_and_a_404_too(
     app: Flask, queue: Queue, smtp: SmtpRecorder, push_service: FakePushService
 ) -> None:
@@ -213,10 +240,16 @@ def test_other_errors_retry_like_sms(
     assert len(push_service.received) == 2
 
 
-def test_no_device_means_no_push_row_sent(
+def test_no_device_means_no_push_row_and_a_device_gone_later_none_sent(
     app: Flask, queue: Queue, smtp: SmtpRecorder, push_service: FakePushService
 ) -> None:
-    plan_due_reminder("email")
+    resident = plan_due_reminder("email")
+    assert rows(channel="push") == []
+    device = push_service.device("phone")
+    subscribe(resident, device)  # plans push for what was already planned
+    assert [r.template for r in rows(channel="push")] == ["appointment-soon"]
+    push_devices.turn_off(resident, device.endpoint)
+    db.session.commit()
     result = dispatch_and_work(queue)
     row = sendable("push")
     assert row.status is S.CANCELLED and row.status_reason == "no-address"

@@ -27,6 +27,7 @@ from sqlalchemy import delete, select
 from app.extensions import db
 from app.models import PushSubscription
 from app.services.notifications.errors import PermanentFailure, TransientFailure
+from app.services.notifications.outbox import CHUNK
 
 GONE = {404, 410}
 # What a push row's to_address says: its devices are in push_subscription.
@@ -77,6 +78,21 @@ def has_devices(resident_id: int) -> bool:
         )
         is not None
     )
+
+
+def residents_with_devices(resident_ids: set[int]) -> set[int]:
+    """Which of these residents have at least one device with push on."""
+    ids = sorted(resident_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), CHUNK):
+        found.update(
+            db.session.scalars(
+                select(PushSubscription.resident_id)
+                .where(PushSubscription.resident_id.in_(ids[start : start + CHUNK]))
+                .distinct()
+            )
+        )
+    return found
 
 
 def subscriptions_of(resident_id: int) -> list[dict[str, Any]]:
