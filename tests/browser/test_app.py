@@ -11,8 +11,9 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from accessibility.audit import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.conftest import RED, TIMEOUT_MS, log_in_context
+from accessibility.audit import CHROMIUM, CHROMIUM_ARGS, audit
+from app.services.notifications.push import new_vapid_keys
+from tests.browser.conftest import RED, TIMEOUT_MS, Visit, log_in_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded")]
 
@@ -118,3 +119,22 @@ def test_staff_pages_are_never_kept(context: BrowserContext, live_server: str) -
     page = controlled_page(context, f"{live_server}/inloggen")
     response = page.goto(f"{live_server}/medewerker/inloggen")
     assert response is not None and not response.from_service_worker
+
+
+def test_account_device_section_with_and_without_js(
+    app: Flask,
+    visit: Visit,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Notices need JS: with it the button shows (and axe finds nothing), without it the
+    explanation."""
+    monkeypatch.setitem(app.config, "VAPID_PUBLIC_KEY", new_vapid_keys()[0])
+    page = visit("/account", bsn=RED)
+    page.wait_for_selector("button[data-push-on]", state="visible")
+    assert page.is_hidden("[data-push-none]")
+    assert page.is_visible("button[name=keep][value=on]")
+    assert audit(page) == []
+    page = visit("/account", bsn=RED, js=False)
+    assert page.is_visible("[data-push-none]")
+    assert page.is_hidden("button[data-push-on]")
+    assert "Dit werkt alleen als JavaScript aan staat" in page.inner_text("main")
