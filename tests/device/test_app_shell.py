@@ -126,3 +126,16 @@ def test_keep_needs_a_resident(client: FlaskClient) -> None:
     assert response.status_code in (302, 303)
     assert "/inloggen" in response.headers["Location"]
     assert client.get_cookie(KEEP_COOKIE) is None
+
+
+def test_summary_pdf_is_marked_to_keep_only_after_opting_in(
+    client: FlaskClient, seeded: None
+) -> None:
+    log_in(client, RED)
+    before = client.get("/overzicht.pdf")
+    assert before.status_code == 200 and before.mimetype == "application/pdf"
+    assert before.headers[KEEP_HEADER] == FORGET
+    client.post("/account/toestel", data={"keep": "on", "csrf_token": csrf(client, "/account")})
+    after = client.get("/overzicht.pdf")
+    assert after.mimetype == "application/pdf"
+    assert unquote(after.headers[KEEP_HEADER]).startswith("U heeft geen internet.")
