@@ -76,9 +76,9 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-assets: $(MANIFEST) ## Copy htmx into static/vendor/ under a fingerprinted name
+assets: $(MANIFEST) ## Copy htmx into static/vendor/ under a fingerprinted name; draw the app icons
 
-$(MANIFEST): $(NODE_STAMP) scripts/build_assets.py
+$(MANIFEST): $(NODE_STAMP) scripts/build_assets.py static/img/app-icon.svg
 	$(PY) scripts/build_assets.py
 
 translations: python-deps ## Compile the translation catalogs (translations/*/LC_MESSAGES/*.po)

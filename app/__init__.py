@@ -17,6 +17,7 @@ from app import (
     checks,
     cli,
     consent,
+    device,
     errors,
     language,
     responses,
@@ -114,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
         admin.register,  # /beheer: staff accounts, organisation links, access-log export
         consent.register,  # resident consent per organisation, 'who looked at my data'
         unsubscribe.register,  # stop links in reminder e-mails, RFC 8058 one-click
+        device.register,  # the installable app: manifest, service worker, offline page
     ]
     if app.config["TEST_IDP_ENABLED"]:
         # The built-in test IdP: the one import kept inside a function, so that production

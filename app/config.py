@@ -174,6 +174,14 @@ class Config:
     SPRYNG_ROUTE = os.environ.get("SPRYNG_ROUTE", "business")
     # Seconds to wait for Spryng before the attempt counts as a (retried) timeout.
     SPRYNG_TIMEOUT = float(os.environ.get("SPRYNG_TIMEOUT", "20"))
+    # Web Push (issue 17). VAPID key pair, base64url (`flask vapid-keys` makes one); without
+    # them the /account option for notices is not offered and push rows end as 'no-address'.
+    VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+    # Contact the push services may use about our messages (VAPID 'sub' claim).
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:beheer@mijnoverzicht.example.nl")
+    # Seconds to wait for a push service before the attempt counts as a (retried) timeout.
+    PUSH_TIMEOUT = float(os.environ.get("PUSH_TIMEOUT", "20"))
     # Basic-auth user Spryng must use on the delivery-receipt URL (/receipts/spryng).
     SMS_RECEIPT_USER = os.environ.get("SMS_RECEIPT_USER", "spryng")
     # Basic-auth password for that URL; empty refuses every receipt.

@@ -7,6 +7,10 @@ Accept-Encoding: gzip, br. Budgets (docs/design/product.md):
 
   HTML + CSS                        <= 14 KB   (fits the first round trip)
   first visit incl. all JavaScript  <= 35 KB
+  the app (issue 17): what registering the service worker adds to a page (its script and the
+  head tags for manifest, icon and theme) <= 1 KB; the worker itself <= 5 KB compressed; the
+  first visit with what the browser then fetches for the app in the background (the worker,
+  the manifest, its 192 px icon, the worker's shell files not fetched yet) <= 35 KB
 
 Sizes are response bodies as sent (compressed), without HTTP headers. Prints PASS/FAIL per budget
 and exits 1 on any FAIL.
@@ -17,6 +21,7 @@ and exits 1 on any FAIL.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import socket
 import sys
@@ -35,6 +40,10 @@ sys.path.insert(0, str(ROOT))
 KB = 1024
 BUDGET_HTML_CSS = 14 * KB
 BUDGET_FIRST_VISIT = 35 * KB
+BUDGET_REGISTER = 1 * KB
+BUDGET_WORKER = 5 * KB
+# The tags in <head> that only the app needs (measured raw: an upper bound of what they add).
+APP_HEAD_TAGS = "link[rel=manifest], meta[name=theme-color], link[rel=apple-touch-icon]"
 RED_RESIDENT = "999993653"
 
 
@@ -125,7 +134,14 @@ def _decode(data: bytes, encoding: str) -> bytes:
     return data
 
 
-def measure(base: str, bsn: str, accept: str) -> list[Transfer]:
+@dataclass(frozen=True)
+class AppWeight:
+    head_tags: int  # raw bytes of the app's tags in <head>
+    register: int  # wire bytes of the registering script
+    background: list[Transfer]  # what the browser fetches for the app after the page
+
+
+def measure(base: str, bsn: str, accept: str) -> tuple[list[Transfer], AppWeight]:
     with requests.Session() as session:
         login(session, base, bsn)
         page, html = fetch(session, f"{base}/", "html", accept)
@@ -137,7 +153,54 @@ def measure(base: str, bsn: str, accept: str) -> list[Transfer]:
         for script in soup.select("script[src]"):
             url = urljoin(page.url, str(script["src"]))
             transfers.append(fetch(session, url, "js", accept)[0])
-        return transfers
+        return transfers, app_weight(session, base, soup, transfers, accept)
+
+
+def app_weight(
+    session: requests.Session,
+    base: str,
+    soup: BeautifulSoup,
+    transfers: list[Transfer],
+    accept: str,
+) -> AppWeight:
+    tags = soup.select(APP_HEAD_TAGS) + soup.select('script[src*="sw-register"]')
+    register = sum(t.wire for t in transfers if "sw-register" in t.url)
+    worker, body = fetch(session, f"{base}/sw.js", "sw", accept)
+    background = [worker]
+    manifest, data = fetch(session, f"{base}/manifest.webmanifest", "app", accept)
+    background.append(manifest)
+    icon = next(i["src"] for i in json.loads(data)["icons"] if i["sizes"] == "192x192")
+    background.append(fetch(session, urljoin(base, icon), "app", accept)[0])
+    fetched = {urlsplit(t.url).path + "?" + urlsplit(t.url).query for t in transfers}
+    shell = json.loads(body.decode().splitlines()[0].removeprefix("var SHELL = ").rstrip(";"))
+    for path in shell:
+        key = path if "?" in path else path + "?"
+        if key not in fetched:
+            # Fetched without cookies, as the worker does.
+            with requests.Session() as anonymous:
+                background.append(fetch(anonymous, urljoin(base, path), "shell", accept)[0])
+    return AppWeight(sum(len(str(t)) for t in tags), register, background)
+
+
+def verdict(label: str, size: int, budget: int) -> bool:
+    passed = size <= budget
+    print(
+        f"{'PASS' if passed else 'FAIL'}  {label:<22} {size:>7,} bytes ({size / KB:5.1f} KB)"
+        f"  budget {budget / KB:.0f} KB ({budget - size:+,} bytes left)"
+    )
+    return passed
+
+
+def report_app(transfers: list[Transfer], app: AppWeight) -> bool:
+    print("The app (service worker, manifest), fetched after the page:")
+    for t in app.background:
+        print(f"{t.kind:<5} {t.wire:>8,} {t.raw:>8,}  {t.encoding:<8} {urlsplit(t.url).path}")
+    worker = next(t.wire for t in app.background if t.kind == "sw")
+    with_app = sum(t.wire for t in transfers) + sum(t.wire for t in app.background)
+    ok = verdict("registering (+ tags)", app.register + app.head_tags, BUDGET_REGISTER)
+    ok &= verdict("service worker", worker, BUDGET_WORKER)
+    ok &= verdict("first visit incl. app", with_app, BUDGET_FIRST_VISIT)
+    return ok
 
 
 def report(transfers: list[Transfer]) -> bool:
@@ -173,12 +236,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="page-weight-") as tmp:
         server, base = start_app(Path(tmp), free_port())
         try:
-            transfers = measure(base, args.bsn, "gzip, br")
-            gzip_only = measure(base, args.bsn, "gzip, deflate")
+            transfers, app = measure(base, args.bsn, "gzip, br")
+            gzip_only, _ = measure(base, args.bsn, "gzip, deflate")
         finally:
             server.shutdown()
     print(f"Resident overview (/) for demo BSN {args.bsn}, Accept-Encoding: gzip, br")
     ok = report(transfers)
+    ok &= report_app(transfers, app)
     # Old browsers without brotli: for information, the budgets are for br.
     old_html_css = sum(t.wire for t in gzip_only if t.kind != "js")
     old_total = sum(t.wire for t in gzip_only)

@@ -17,6 +17,8 @@ bp = Blueprint("session", __name__)
 
 # Pages that must work for an expired session without looping.
 OPEN_ENDPOINTS = {"static", "session.expired", "pages.accessibility"}
+# The app shell (issue 17): fetched by the browser in the background, never counted as activity.
+OPEN_ENDPOINTS |= {"device.manifest", "device.worker", "device.offline"}
 
 
 @bp.post("/sessie/verlengen")

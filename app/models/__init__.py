@@ -11,6 +11,7 @@ from app.models.document import Document, DocumentStatus
 from app.models.login_failure import LoginFailure
 from app.models.notification import Notification, NotificationEvent, ReminderPreference
 from app.models.organisation import Organisation, StaffMember, StaffMembership
+from app.models.push import PushSubscription
 from app.models.question import Question, QuestionMessage, QuestionStatus
 from app.models.resident import Dossier, DossierOrganisation, Resident
 from app.models.saml import SamlOutstandingRequest, SamlSeenAssertion, TestIdpArtifact
@@ -33,6 +34,7 @@ __all__ = [
     "Notification",
     "NotificationEvent",
     "Organisation",
+    "PushSubscription",
     "Question",
     "QuestionMessage",
     "QuestionStatus",

@@ -60,6 +60,8 @@ UNSENT = (NotificationStatus.PENDING, NotificationStatus.CREATED)
 class Channel(enum.StrEnum):
     EMAIL = "email"
     SMS = "sms"
+    # Web Push to every device the resident turned notices on for (issue 17).
+    PUSH = "push"
 
 
 class ReminderKind(enum.StrEnum):

@@ -29,7 +29,11 @@ KIND_WORDS = {
     ReminderKind.APPOINTMENT: lazy_gettext("Appointment reminder"),
     ReminderKind.DOCUMENT: lazy_gettext("Document reminder"),
 }
-CHANNEL_WORDS = {Channel.EMAIL: lazy_gettext("E-mail"), Channel.SMS: lazy_gettext("SMS")}
+CHANNEL_WORDS = {
+    Channel.EMAIL: lazy_gettext("E-mail"),
+    Channel.SMS: lazy_gettext("SMS"),
+    Channel.PUSH: lazy_gettext("Push notice"),
+}
 STATUS_WORDS = {
     NotificationStatus.PENDING: lazy_gettext("Planned"),
     NotificationStatus.CREATED: lazy_gettext("Planned"),

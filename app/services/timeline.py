@@ -40,6 +40,8 @@ EVENT_TEXTS = {
     "appointment_moved": lazy_gettext("Appointment moved: %(subject)s"),
     "contact_recorded": lazy_gettext("Contact with you: %(subject)s"),
     "email_reminders_off": lazy_gettext("You turned off e-mail reminders"),
+    "push_on": lazy_gettext("You turned on notices on a device"),
+    "push_off": lazy_gettext("You turned off notices on a device"),
 }
 
 

@@ -33,6 +33,7 @@ PUBLIC_PAGES = {
     "login": ("/inloggen", 200),
     "accessibility-statement": ("/toegankelijkheid", 200),
     "logged-out": ("/uitgelogd", 200),
+    "offline": ("/offline", 200),
     "not-found": ("/deze-pagina-bestaat-niet", 404),
 }
 # light -> demo BSN (app/services/demo.py DEMO_RESIDENTS)

@@ -66,6 +66,8 @@ NOT_PAGES = {
     "testidp.slo": "SAML logout: redirects on",
     "static": "CSS, JS, fonts",
     "favicon": "the icon for old browsers",
+    "device.manifest": "web app manifest (JSON, tests/device)",
+    "device.worker": "service worker (JS, tests/device)",
 }
 
 

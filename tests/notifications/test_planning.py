@@ -46,7 +46,7 @@ def test_a_document_request_plans_three_reminders_per_channel(app: Flask) -> Non
     assert {(r.template, r.channel) for r in planned} == {
         (t, c)
         for t in ("document-due-soon", "document-due-today", "document-overdue")
-        for c in Channel
+        for c in (Channel.EMAIL, Channel.SMS)  # push only with a device (test_push.py)
     }
     soon = next(r for r in planned if r.template == "document-due-soon")
     # Three days before the due date at 09:00 in Amsterdam; it expires when the due date begins.

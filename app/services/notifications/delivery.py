@@ -27,6 +27,8 @@ from app.services.notifications.email import SmtpSettings, build_message, send_e
 from app.services.notifications.errors import PermanentFailure, TransientFailure
 from app.services.notifications.outbox import transition_one
 from app.services.notifications.preferences import address_for, preferences_for
+from app.services.notifications.push import PushSettings, send_push, subscriptions_of
+from app.services.notifications.push import message as push_message
 from app.services.notifications.quiet_hours import next_allowed
 from app.services.notifications.sms import SmsGateway, SpryngGateway
 from app.services.notifications.templates import render
@@ -37,6 +39,8 @@ log = logging.getLogger(__name__)
 SENDING = NotificationStatus.SENDING
 # Seconds to wait after attempt 1, 2, 3, ... (the last value repeats).
 BACKOFF = (60, 300, 900, 3600, 14400)
+# notification.provider per channel (SMS: the gateway's name).
+PROVIDERS = {Channel.EMAIL: "smtp", Channel.PUSH: "webpush"}
 
 
 def sms_gateway() -> SmsGateway:
@@ -76,7 +80,7 @@ def deliver(notification_id: str) -> str:
     prefs = preferences_for(row.resident_id)
     address = address_for(resident, row.channel) if resident is not None else ""
     reason = None
-    if row.channel not in prefs.channels_for(row.kind):
+    if not prefs.allows(row.kind, row.channel):
         reason = "opted-out"
     elif not address:
         reason = "no-address"
@@ -102,7 +106,7 @@ def deliver(notification_id: str) -> str:
     )
     gateway = sms_gateway() if row.channel is Channel.SMS else None
     row.to_address = address
-    row.provider = "smtp" if gateway is None else gateway.name
+    row.provider = PROVIDERS.get(row.channel) or (gateway.name if gateway else "")
     channel, attempts = row.channel, row.attempts
     message = (
         build_message(
@@ -112,15 +116,20 @@ def deliver(notification_id: str) -> str:
             SmtpSettings.from_config(current_app.config),
             stop=stop_links(row.resident_id, Channel.EMAIL),
         )
-        if gateway is None
+        if channel is Channel.EMAIL
         else None
     )
+    # Push: the devices and the message, read now (the session is closed while sending).
+    devices = subscriptions_of(row.resident_id) if channel is Channel.PUSH else []
+    notice = push_message(lang, row.subject_type)
     db.session.commit()
     db.session.close()  # no connection held while waiting for the provider
     try:
         if channel is Channel.EMAIL:
             assert message is not None
             reference = send_email(message, SmtpSettings.from_config(current_app.config))
+        elif channel is Channel.PUSH:
+            reference = send_push(devices, notice, PushSettings.from_config(current_app.config))
         else:
             assert gateway is not None
             reference = gateway.send(address, rendered.text, notification_id)

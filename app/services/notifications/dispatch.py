@@ -23,15 +23,24 @@ from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.job import Job, JobStatus
 from rq.scripts import UNIQUE_ENQUEUE_SCRIPT
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
 
 from app import clock
 from app.extensions import db
-from app.models import Holder, Notification, ReminderPreference, Resident, Task, TaskStatus
+from app.models import (
+    Holder,
+    Notification,
+    PushSubscription,
+    ReminderPreference,
+    Resident,
+    Task,
+    TaskStatus,
+)
 from app.models.notification import Channel, NotificationStatus, ReminderKind
 from app.queues import get_queue
 from app.services.notifications.outbox import CHUNK, transition
 from app.services.notifications.preferences import Preferences, preferences_from_row
+from app.services.notifications.push import PUSH_ADDRESS
 from app.services.notifications.quiet_hours import next_allowed
 
 log = logging.getLogger(__name__)
@@ -154,6 +163,7 @@ def _lock_due(now: datetime, limit: int) -> list[Due]:
             Resident.email,
             Resident.phone,
             ReminderPreference,
+            exists().where(PushSubscription.resident_id == Resident.id),
         )
         .join(Resident, Resident.id == Notification.resident_id)
         .outerjoin(ReminderPreference, ReminderPreference.resident_id == Resident.id)
@@ -163,8 +173,11 @@ def _lock_due(now: datetime, limit: int) -> list[Due]:
         .with_for_update(skip_locked=True, of=Notification)
     )
     rows = []
-    for nid, kind, channel, expires, stype, sid, email, phone, pref in db.session.execute(stmt):
-        address = email if channel is Channel.EMAIL else phone
+    for nid, kind, channel, expires, stype, sid, email, phone, pref, push in db.session.execute(
+        stmt
+    ):
+        push_address = PUSH_ADDRESS if push else ""
+        address = {Channel.EMAIL: email, Channel.SMS: phone, Channel.PUSH: push_address}[channel]
         rows.append(
             Due(nid, kind, channel, expires, stype, sid, address or "", preferences_from_row(pref))
         )
@@ -196,7 +209,7 @@ def why_not_send(row: Due, now: datetime, closed: set[str]) -> str | None:
         return "expired"
     if row.subject_type == "task" and row.subject_id in closed:
         return "not-waiting-for-resident"
-    if row.channel not in row.prefs.channels_for(row.kind):
+    if not row.prefs.allows(row.kind, row.channel):
         return "opted-out"
     if not row.address:
         return "no-address"

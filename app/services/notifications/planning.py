@@ -32,6 +32,7 @@ from app.models.notification import (
     new_notification_id,
 )
 from app.services.notifications.outbox import CHUNK, transition
+from app.services.notifications.push import residents_with_devices
 from app.services.notifications.templates import current_version
 
 # When reminders go out, local time. Daytime, so quiet hours rarely move them.
@@ -195,9 +196,13 @@ def apply_plans(plans: Sequence[SubjectPlan], *, now: datetime | None = None) ->
     db.session.flush()
     current: set[str] = set()
     wanted: dict[str, tuple[SubjectPlan, Occurrence, Channel]] = {}
+    # Push only for residents with a device now; turning one on later plans the rest.
+    with_push = residents_with_devices({plan.resident_id for plan in plans})
     for plan in plans:
         for occ in plan.occurrences:
             for channel in Channel:
+                if channel is Channel.PUSH and plan.resident_id not in with_push:
+                    continue
                 key = dedupe_key(plan, occ, channel)
                 current.add(key)
                 # A moment already past is not planned (e.g. an appointment booked for today).
@@ -246,6 +251,43 @@ def apply_plans(plans: Sequence[SubjectPlan], *, now: datetime | None = None) ->
             "updated_at": now,
         }
         for key, (plan, occ, channel) in wanted.items()
+    ]
+    _insert_ignoring_duplicates(new_rows)
+    return len(new_rows)
+
+
+def plan_push_for(resident_id: int, *, now: datetime | None = None) -> int:
+    """A device was turned on for push: add push rows for what is already planned for this
+    resident, copied from their unsent e-mail rows (those are planned for everyone)."""
+    now = now or clock.now()
+    db.session.flush()
+    email_rows = db.session.scalars(
+        select(Notification).where(
+            Notification.resident_id == resident_id,
+            Notification.channel == Channel.EMAIL,
+            Notification.status.in_(UNSENT),
+        )
+    )
+    new_rows = [
+        {
+            "id": new_notification_id(),
+            "dedupe_key": row.dedupe_key.removesuffix(f":{Channel.EMAIL}") + f":{Channel.PUSH}",
+            "subject_type": row.subject_type,
+            "subject_id": row.subject_id,
+            "resident_id": row.resident_id,
+            "kind": row.kind,
+            "channel": Channel.PUSH,
+            "template": row.template,
+            "template_version": row.template_version,
+            "personalisation": row.personalisation,
+            "not_before": row.not_before,
+            "expires_at": row.expires_at,
+            "status": NotificationStatus.PENDING,
+            "attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for row in email_rows
     ]
     _insert_ignoring_duplicates(new_rows)
     return len(new_rows)

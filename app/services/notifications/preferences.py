@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import Dossier, Notification, ReminderPreference, Resident
 from app.models.notification import UNSENT, Channel, NotificationStatus, ReminderKind
 from app.services.notifications.outbox import transition
+from app.services.notifications.push import PUSH_ADDRESS, has_devices
 from app.services.notifications.quiet_hours import parse_hhmm
 from app.services.timeline import Actor, record_event
 
@@ -80,6 +81,13 @@ class Preferences:
     def channels_for(self, kind: ReminderKind) -> frozenset[Channel]:
         return self.appointment if kind is ReminderKind.APPOINTMENT else self.document
 
+    def allows(self, kind: ReminderKind, channel: Channel) -> bool:
+        """Push (issue 17) is chosen per device, by subscribing; it follows the choice for the
+        kind only as far as 'none': no reminders of a kind means no notices of it either."""
+        if channel is Channel.PUSH:
+            return bool(self.channels_for(kind))
+        return channel in self.channels_for(kind)
+
 
 def default_quiet_hours() -> tuple[time, time]:
     config = current_app.config
@@ -103,6 +111,8 @@ def preferences_for(resident_id: int) -> Preferences:
 
 
 def address_for(resident: Resident, channel: Channel) -> str:
+    if channel is Channel.PUSH:
+        return PUSH_ADDRESS if has_devices(resident.id) else ""
     return resident.email if channel is Channel.EMAIL else resident.phone
 
 
