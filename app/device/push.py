@@ -13,7 +13,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.auth.guards import resident_required
-from app.extensions import db
 from app.services import push_devices
 from app.services.notifications.push import new_vapid_keys
 
@@ -46,7 +45,6 @@ def turn_on() -> tuple[Response, int]:
     if subscription is None or not current_app.config["VAPID_PUBLIC_KEY"]:
         return jsonify({"ok": False}), 400
     push_devices.turn_on(current_user, *subscription)
-    db.session.commit()
     return jsonify({"ok": True}), 201
 
 
@@ -58,7 +56,6 @@ def turn_off() -> tuple[Response, int]:
     if not isinstance(endpoint, str):
         return jsonify({"ok": False}), 400
     found = push_devices.turn_off(current_user, endpoint)
-    db.session.commit()
     return jsonify({"ok": found}), 200
 
 

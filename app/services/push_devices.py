@@ -1,4 +1,4 @@
-"""A resident turns push notices on or off for one device (issue 17). The caller commits."""
+"""A resident turns push notices on or off for one device (issue 17). Committed here."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ def turn_on(resident: Resident, endpoint: str, p256dh: str, auth: str) -> None:
     db.session.add(row)
     plan_push_for(resident.id)
     _timeline(resident, "push_on")
+    db.session.commit()
 
 
 def turn_off(resident: Resident, endpoint: str) -> bool:
@@ -30,8 +31,10 @@ def turn_off(resident: Resident, endpoint: str) -> bool:
         )
     )
     if not gone.rowcount:  # type: ignore[attr-defined]
+        db.session.rollback()
         return False
     _timeline(resident, "push_off")
+    db.session.commit()
     return True
 
 
