@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import make_response, request, session
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app import clock
-from app.extensions import db
 from app.htmx import is_htmx
 from app.language import current_lang
-from app.models import Dossier
+from app.models import Resident
 from app.responses import no_store
 
 # The session key for "automatic updates off" (WCAG 2.2.2): a plain setting, so it works without JS.
@@ -54,13 +52,13 @@ class LiveDossier:
     flash_pending: bool
 
     @classmethod
-    def of(cls, resident_id: int, page: str) -> LiveDossier:
-        updated_at = db.session.scalar(
-            select(Dossier.updated_at).where(Dossier.resident_id == resident_id)
-        )
-        if updated_at is None:
+    def for_resident(cls, resident: Resident, page: str) -> LiveDossier:
+        """From the dossier the login loader loaded with the resident (in this request, so just
+        as fresh): an unchanged poll costs that one statement and nothing more."""
+        if resident.dossier is None:
             raise LookupError("resident has no dossier")
-        return cls(page, resident_id, updated_at, clock.today(), bool(session.get("_flashes")))
+        updated_at = resident.dossier.updated_at
+        return cls(page, resident.id, updated_at, clock.today(), bool(session.get("_flashes")))
 
     def etag(self, *, fragment: bool) -> str:
         parts = [
