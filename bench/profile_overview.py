@@ -35,6 +35,7 @@ def main() -> int:
     parser.add_argument("--path", default="/")
     parser.add_argument("--bsn", default="999993653")
     parser.add_argument("--htmx", action="store_true", help="ask for the fragment")
+    parser.add_argument("--poll", action="store_true", help="the unchanged live poll (304)")
     parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args()
     headers = {"HX-Request": "true"} if args.htmx else {}
@@ -48,7 +49,13 @@ def main() -> int:
         with app.app_context():
             log_in(client, args.bsn)
         for _ in range(5):  # warm up: templates compiled, caches filled
-            assert client.get(args.path, headers=headers).status_code == 200
+            first = client.get(args.path, headers=headers)
+            assert first.status_code == 200
+        if args.poll:
+            headers = {"HX-Request": "true", "X-Poll": "1"}
+            etag = client.get(args.path, headers=headers).headers["ETag"]
+            headers["If-None-Match"] = etag
+            assert client.get(args.path, headers=headers).status_code == 304
         with count_queries(engine) as counter:
             client.get(args.path, headers=headers)
         print(f"{counter.count} SQL statements for GET {args.path}:")
