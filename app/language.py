@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
@@ -39,8 +39,11 @@ def template_gettext() -> dict[str, Callable[..., Any]]:
 
     Flask-Babel's own template callables look up the request's locale and catalog again on every
     call (a few dozen per page); here that happens once per render. The same behaviour as Jinja's
-    newstyle gettext: autoescaped, always %-formatted. Imported macros (no context) keep
-    Flask-Babel's callables, which give the same words."""
+    newstyle gettext: autoescaped, always %-formatted. Imported macros (no context), and renders
+    outside a request (jobs, which choose their language with force_locale), keep Flask-Babel's
+    callables, which give the same words."""
+    if not has_request_context():
+        return {}
     translations = get_translations()
 
     @pass_eval_context

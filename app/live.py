@@ -9,7 +9,7 @@ when the part before the colon does.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import make_response, request, session
@@ -50,6 +50,8 @@ class LiveDossier:
     today: date
     # A flash message waiting to be shown makes the page differ from what the browser holds.
     flash_pending: bool
+    # The tags of this request, page and fragment, computed once (a page asks two or three times).
+    _tags: dict[bool, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def for_resident(cls, resident: Resident, page: str) -> LiveDossier:
@@ -61,6 +63,12 @@ class LiveDossier:
         return cls(page, resident.id, updated_at, clock.today(), bool(session.get("_flashes")))
 
     def etag(self, *, fragment: bool) -> str:
+        tag = self._tags.get(fragment)
+        if tag is None:
+            tag = self._tags[fragment] = self._compute_etag(fragment)
+        return tag
+
+    def _compute_etag(self, fragment: bool) -> str:
         parts = [
             TEMPLATE_VERSION,
             self.page,

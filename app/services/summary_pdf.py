@@ -13,6 +13,7 @@ SUMMARY_CACHE_SECONDS. Web and worker must share SUMMARY_CACHE_DIR (same host or
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import os
@@ -77,6 +78,9 @@ RENDERER = f"weasyprint-{version('weasyprint')}/pdf/ua-1/1"
 
 _sources: dict[str, str] = {}
 _styles: dict[str, PdfStyle] = {}
+# Let the fonts go while WeasyPrint is still loaded: imported late (see _engine), it is torn down
+# before this module at exit, and FontConfiguration.__del__ would then fail noisily.
+atexit.register(_styles.clear)
 
 # Recent inline renders in this process, (html characters, seconds): the basis of the estimate.
 _timings: deque[tuple[int, float]] = deque(maxlen=20)
