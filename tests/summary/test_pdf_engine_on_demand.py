@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 import weasyprint
 
 from app.config import ROOT
@@ -21,6 +22,9 @@ print(sorted(m for m in ("weasyprint", "app.services.pdf_engine") if m in sys.mo
 """
 
 
+@pytest.mark.slow(
+    reason="a fresh interpreter imports the whole app: the only way to see what a worker loads"
+)
 def test_the_web_app_starts_and_serves_pages_without_weasyprint() -> None:
     env = dict(os.environ, MIJN_CONFIG="test")
     result = subprocess.run(
