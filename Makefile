@@ -20,7 +20,7 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 DEMO_URL := http://127.0.0.1:5000
 
 APT_PACKAGES := xmlsec1 redis-server chromium w3m poppler-utils fonts-dejavu-core \
-	libpango-1.0-0 libpangoft2-1.0-0 espeak-ng lame
+	libpango-1.0-0 libpangoft2-1.0-0 espeak-ng lame wrk
 # sudo only when not root (CI and these machines run as root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

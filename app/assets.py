@@ -8,7 +8,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, Response, current_app, has_request_context, request, url_for
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -26,7 +26,22 @@ def _vendor_manifest(static_folder: str) -> dict[str, str]:
     return dict(json.loads(manifest.read_text()))
 
 
+# Asset URLs per (static URL path, script root, name): the files, and so their fingerprints,
+# change only with a new release (a new process; _file_hash is cached the same way).
+_urls: dict[tuple[str, str, str], str] = {}
+
+
 def asset_url(name: str) -> str:
+    if not has_request_context():
+        return _asset_url(name)
+    key = (current_app.static_url_path or "", request.script_root, name)
+    url = _urls.get(key)
+    if url is None:
+        url = _urls[key] = _asset_url(name)
+    return url
+
+
+def _asset_url(name: str) -> str:
     static = current_app.static_folder or ""
     vendor = _vendor_manifest(static)
     if name in vendor:

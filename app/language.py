@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app
-from flask_babel import get_locale
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, has_request_context
+from flask_babel import get_locale, get_translations
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 
@@ -27,3 +32,35 @@ def dutch_part(text: str) -> Markup | str:
     if not text or current_lang() == "nl":
         return text
     return Markup('<span lang="nl">%s</span>') % text
+
+
+def template_gettext() -> dict[str, Callable[..., Any]]:
+    """A context processor: the templates' _() and ngettext() bound to this render's catalog.
+
+    Flask-Babel's own template callables look up the request's locale and catalog again on every
+    call (a few dozen per page); here that happens once per render. The same behaviour as Jinja's
+    newstyle gettext: autoescaped, always %-formatted. Imported macros (no context), and renders
+    outside a request (jobs, which choose their language with force_locale), keep Flask-Babel's
+    callables, which give the same words."""
+    if not has_request_context():
+        return {}
+    translations = get_translations()
+
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+        rv = translations.ugettext(string)
+        if eval_ctx.autoescape:
+            rv = Markup(rv)  # noqa: S704 - our own catalog, as Jinja's newstyle gettext
+        return rv % variables
+
+    @pass_eval_context
+    def ngettext(
+        eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any
+    ) -> str:
+        variables.setdefault("num", num)
+        rv = translations.ungettext(singular, plural, num)
+        if eval_ctx.autoescape:
+            rv = Markup(rv)  # noqa: S704 - our own catalog, as Jinja's newstyle gettext
+        return rv % variables
+
+    return {"gettext": gettext, "ngettext": ngettext}

@@ -20,7 +20,7 @@ bp = Blueprint("overview", __name__)
 @resident_required
 def index() -> Response:
     # The page polls itself; an unchanged dossier costs one small query and a 304.
-    live = LiveDossier.of(current_user.id, "overview")
+    live = LiveDossier.for_resident(current_user, "overview")
     if unchanged := live.not_modified():
         return unchanged
     overview = build_overview(current_user, live.today)

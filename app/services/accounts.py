@@ -6,6 +6,7 @@ import hmac
 
 from flask import session
 from flask_login import login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Resident, StaffMember
@@ -21,8 +22,9 @@ def load_user(user_id: str) -> Resident | StaffMember | None:
     raw_id, _, token = rest.partition(":")
     if not raw_id.isdigit():
         return None
+    # A resident's dossier comes along in the same statement: every resident page needs it.
     user: Resident | StaffMember | None = (
-        db.session.get(Resident, int(raw_id))
+        db.session.get(Resident, int(raw_id), options=[joinedload(Resident.dossier)])
         if kind == "r"
         else db.session.get(StaffMember, int(raw_id))
     )

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app import clock
 from app.extensions import db
@@ -114,9 +114,23 @@ def appointments_of(dossier: Dossier) -> list[Appointment]:
 
 
 def next_appointment(dossier: Dossier) -> Appointment | None:
+    """The first booked appointment that has not ended: one statement, whatever the history.
+    SQL picks the booked ones that started at most a day ago (a slot lasts minutes, not days:
+    ends_at is computed, SQLite and PostgreSQL do date arithmetic differently); Python then
+    checks the end."""
     now = clock.now()
-    upcoming = [a for a in appointments_of(dossier) if a.is_booked and a.slot.ends_at > now]
-    return upcoming[0] if upcoming else None
+    stmt = (
+        select(Appointment)
+        .join(Appointment.slot)
+        .where(
+            Appointment.dossier_id == dossier.id,
+            Appointment.status == AppointmentStatus.BOOKED,
+            AppointmentSlot.starts_at > now - timedelta(days=1),
+        )
+        .order_by(AppointmentSlot.starts_at, Appointment.id)
+        .options(contains_eager(Appointment.slot).joinedload(AppointmentSlot.organisation))
+    )
+    return next((a for a in db.session.scalars(stmt) if a.slot.ends_at > now), None)
 
 
 def dossier_appointment(dossier: Dossier, appointment_id: int) -> Appointment | None:

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_babel import gettext, ngettext
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.dates import long_date, when
 from app.extensions import db
@@ -137,7 +137,7 @@ def open_tasks(dossier: Dossier) -> list[Task]:
     stmt = (
         select(Task)
         .where(Task.dossier_id == dossier.id, Task.status == TaskStatus.OPEN)
-        .options(selectinload(Task.organisation))
+        .options(joinedload(Task.organisation))
     )
     return list(db.session.scalars(stmt))
 

@@ -53,7 +53,9 @@ def touch() -> None:
     """Count this request as activity, unless it is a background poll."""
     if request.headers.get("X-Poll") == "1":
         return
-    session["seen"] = _now()
+    now = _now()
+    if session.get("seen") != now:  # unchanged, the cookie need not be signed and sent again
+        session["seen"] = now
 
 
 def seconds_left() -> int:

@@ -13,6 +13,7 @@ SUMMARY_CACHE_SECONDS; web and worker must share SUMMARY_CACHE_DIR.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import statistics
@@ -20,9 +21,12 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import date
+from importlib import import_module
+from importlib.metadata import version
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import weasyprint
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from markupsafe import Markup
@@ -32,13 +36,6 @@ from app.models import Resident
 from app.queues import enqueue
 from app.services import summary_cache
 from app.services.overview import light_words
-from app.services.pdf_engine import (
-    PDF_VARIANT,
-    PdfStyle,
-    layout,
-    load_style,
-    write,
-)
 from app.services.summary import (
     LIMITS,
     Limits,
@@ -50,7 +47,21 @@ from app.services.summary import (
     read_by_staff,
 )
 
+if TYPE_CHECKING:
+    import weasyprint
+
+    from app.services.pdf_engine import PdfStyle
+
 log = logging.getLogger(__name__)
+
+
+def _engine() -> ModuleType:
+    """app.services.pdf_engine, imported on the first PDF laid out in this process, not with the
+    app: WeasyPrint and its fonts weigh about 30 MB, and a web worker that only serves pages
+    (or a cached print, which is read from disk) never needs them. The RQ worker loads it for
+    its first render. A memory choice, not a way around an import cycle."""
+    return import_module("app.services.pdf_engine")
+
 
 # The organisation ids of the staff member a PDF is made for; () for the resident's own.
 Readers = tuple[int, ...]
@@ -59,10 +70,15 @@ MAX_PAGES = 2
 # Letter sizes the resident or staff can choose on the print page: 16 pt body, or 18 pt.
 LETTERS = ("normaal", "groot")
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
-# Part of every cache key: a new renderer or variant must not serve old files.
-RENDERER = f"weasyprint-{weasyprint.__version__}/{PDF_VARIANT}/1"
+# Part of every cache key: a new renderer or variant must not serve old files. The variant is
+# pdf_engine.PDF_VARIANT (a test checks), spelled out so the key needs no WeasyPrint.
+RENDERER = f"weasyprint-{version('weasyprint')}/pdf/ua-1/1"
 
+_sources: dict[str, str] = {}
 _styles: dict[str, PdfStyle] = {}
+# Let the fonts go while WeasyPrint is still loaded: imported late (see _engine), it is torn down
+# before this module at exit, and FontConfiguration.__del__ would then fail noisily.
+atexit.register(_styles.clear)
 
 # Recent inline renders in this process, (html characters, seconds): the basis of the estimate.
 _timings: deque[tuple[int, float]] = deque(maxlen=20)
@@ -147,19 +163,29 @@ def pdf_html(
         )
 
 
+def _style_source() -> str:
+    """summary/pdf.css as text, once per process (and font directory)."""
+    directory = font_dir()
+    source = _sources.get(str(directory))
+    if source is None:
+        source = render_template("summary/pdf.css", font_dir=str(directory))
+        _sources[str(directory)] = source
+    return source
+
+
 def _style() -> PdfStyle:
     """summary/pdf.css parsed once per process (and font directory), with its @font-face fonts:
     parsing it for every PDF cost about a third of the render time."""
     directory = font_dir()
     style = _styles.get(str(directory))
     if style is None:
-        style = load_style(render_template("summary/pdf.css", font_dir=str(directory)), directory)
+        style = _engine().load_style(_style_source(), directory)
         _styles[str(directory)] = style
     return style
 
 
 def state_key(html: str) -> str:
-    return hashlib.sha256(f"{RENDERER}\n{_style().source}\n{html}".encode()).hexdigest()
+    return hashlib.sha256(f"{RENDERER}\n{_style_source()}\n{html}".encode()).hexdigest()
 
 
 def render_pdf(html: str) -> bytes:
@@ -168,11 +194,13 @@ def render_pdf(html: str) -> bytes:
 
 
 def _layout(html: str) -> weasyprint.Document:
-    return layout(html, _style())
+    document: weasyprint.Document = _engine().layout(html, _style())
+    return document
 
 
 def _write(document: weasyprint.Document) -> bytes:
-    return write(document)
+    data: bytes = _engine().write(document)
+    return data
 
 
 def render_summary_pdf(

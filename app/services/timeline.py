@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import ActorType, Dossier, Organisation, StaffMember, Task, TimelineEvent
@@ -146,5 +147,7 @@ def latest_events(dossier: Dossier, limit: int) -> list[TimelineEvent]:
         .where(TimelineEvent.dossier_id == dossier.id)
         .order_by(TimelineEvent.occurred_at.desc(), TimelineEvent.id.desc())
         .limit(limit)
+        # What event_text and actor_text show, in the same statement (no lazy loads).
+        .options(joinedload(TimelineEvent.organisation), joinedload(TimelineEvent.actor_staff))
     )
     return list(db.session.scalars(stmt))

@@ -17,7 +17,7 @@ bp = Blueprint("timeline", __name__)
 @bp.get("/tijdlijn")
 @resident_required
 def index() -> Response:
-    live = LiveDossier.of(current_user.id, "timeline")
+    live = LiveDossier.for_resident(current_user, "timeline")
     cursor = request.args.get("vanaf")
     if not cursor and (unchanged := live.not_modified()):
         return unchanged
