@@ -185,12 +185,13 @@ def book_appointment(
         dossier,
         "appointment_booked",
         actor,
-        subject=task.title,
+        subject=topic_text(topic),
         task=task,
         organisation=slot.organisation,
         at=now,
     )
-    plan_reminders_for_appointment(appointment)  # day before and 2 hours before
+    # Day before and 2 hours before; the e-mail says what it is about without "Appointment:".
+    plan_reminders_for_appointment(appointment, title=topic_text(topic))
     db.session.commit()
     return appointment
 
@@ -198,6 +199,8 @@ def book_appointment(
 def reschedule_appointment(
     dossier: Dossier, appointment: Appointment, slot: AppointmentSlot | None, *, actor: Actor
 ) -> Appointment:
+    if not appointment.is_booked:
+        raise AppointmentError(already_cancelled_message())
     if not can_change(appointment):
         raise AppointmentError(too_late_message(appointment))
     slot = _check_slot(dossier, slot)
@@ -209,22 +212,24 @@ def reschedule_appointment(
     _hold(appointment, slot)
     if appointment.task is not None:
         appointment.task.due_date = slot.starts_at.astimezone(clock.AMSTERDAM).date()
-    title = appointment.task.title if appointment.task else _title(appointment.topic)
     record_event(
         dossier,
         "appointment_moved",
         actor,
-        subject=title,
+        subject=topic_text(appointment.topic),
         task=appointment.task,
         organisation=slot.organisation,
         at=now,
     )
-    plan_reminders_for_appointment(appointment)  # cancels the old time's reminders
+    # Cancels the old time's reminders.
+    plan_reminders_for_appointment(appointment, title=topic_text(appointment.topic))
     db.session.commit()
     return appointment
 
 
 def cancel_appointment(dossier: Dossier, appointment: Appointment, *, actor: Actor) -> None:
+    if not appointment.is_booked:
+        raise AppointmentError(already_cancelled_message())
     if not can_change(appointment):
         raise AppointmentError(too_late_message(appointment))
     now = clock.now()
@@ -234,18 +239,21 @@ def cancel_appointment(dossier: Dossier, appointment: Appointment, *, actor: Act
     task = appointment.task
     if task is not None and task.is_open:
         task.cancel(now)
-    title = task.title if task else _title(appointment.topic)
     record_event(
         dossier,
         "appointment_cancelled",
         actor,
-        subject=title,
+        subject=topic_text(appointment.topic),
         task=task,
         organisation=appointment.slot.organisation,
         at=now,
     )
     cancel_reminders_for("appointment", appointment.id)
     db.session.commit()
+
+
+def already_cancelled_message() -> str:
+    return gettext("This appointment is already cancelled. You do not need to do anything.")
 
 
 def too_late_message(appointment: Appointment) -> str:

@@ -334,6 +334,7 @@ def plan_appointment_reminders(
     starts_at: datetime,
     title: str = "",
     organisation: str = "",
+    how: dict[str, str] | None = None,
     now: datetime | None = None,
 ) -> int:
     """For a booked or moved appointment: the day before and two hours before. Booking again
@@ -344,7 +345,12 @@ def plan_appointment_reminders(
         str(appointment_id),
         resident_id,
         ReminderKind.APPOINTMENT,
-        {"title": title, "organisation": organisation, "starts_at": starts_at.isoformat()},
+        {
+            "title": title,
+            "organisation": organisation,
+            "starts_at": starts_at.isoformat(),
+            **(how or {}),
+        },
         appointment_occurrences(starts_at),
     )
     return apply_plans([plan], now=now)
@@ -363,18 +369,30 @@ class BookedAppointment(Protocol):
     def task(self) -> Any: ...
 
 
+def appointment_how(slot: Any) -> dict[str, str]:
+    """How the appointment happens, as stored values the e-mail turns into words in the
+    resident's language: the channel, who calls or receives, and where (or how the video link
+    arrives). Desk without a location: the organisation's address."""
+    location = slot.location or (slot.organisation.address if slot.channel == "desk" else "")
+    return {"channel": str(slot.channel), "with_whom": slot.with_whom, "location": location}
+
+
 def plan_reminders_for_appointment(
-    appointment: BookedAppointment, *, now: datetime | None = None
+    appointment: BookedAppointment, *, title: str | None = None, now: datetime | None = None
 ) -> int:
     """The hook for app.services.appointments: call after booking or moving (once the new slot is
-    held and flushed); for a cancelled appointment call cancel_reminders_for('appointment', id)."""
+    held and flushed); for a cancelled appointment call cancel_reminders_for('appointment', id).
+    `title` is what it is about (the topic); by default the task's title."""
     residents = _residents_of_dossiers({appointment.dossier_id})
     task = appointment.task
+    if title is None:
+        title = task.title if task is not None else ""
     return plan_appointment_reminders(
         appointment.id,
         resident_id=residents[appointment.dossier_id],
         starts_at=appointment.slot.starts_at,
-        title=task.title if task is not None else "",
+        title=title,
         organisation=appointment.slot.organisation.name,
+        how=appointment_how(appointment.slot),
         now=now,
     )

@@ -84,6 +84,55 @@ TEMPLATES: dict[tuple[str, int], dict[str, TemplateText]] = {
             link_text="See your appointment in Mijn Overzicht",
         ),
     },
+    # Version 2: the e-mail also says how it happens and who does what ({how}).
+    ("appointment-day-before", 2): {
+        "nl": TemplateText(
+            sms="Mijn Overzicht: u heeft een afspraak op {date} om {time}. "
+            "Kunt u niet? Laat het ons weten via {url}",
+            subject="Herinnering: uw afspraak op {date}",
+            paragraphs=(
+                "U heeft een afspraak met {organisation} op {date} om {time}.",
+                "Over: {title}.",
+                "{how}",
+                "Kunt u niet komen? Laat het ons zo snel mogelijk weten.",
+            ),
+            link_text="Bekijk uw afspraak in Mijn Overzicht",
+        ),
+        "en": TemplateText(
+            sms="Mijn Overzicht: you have an appointment on {date} at {time}. "
+            "Cannot make it? Let us know at {url}",
+            subject="Reminder: your appointment on {date}",
+            paragraphs=(
+                "You have an appointment with {organisation} on {date} at {time}.",
+                "About: {title}.",
+                "{how}",
+                "Cannot make it? Please let us know as soon as possible.",
+            ),
+            link_text="See your appointment in Mijn Overzicht",
+        ),
+    },
+    ("appointment-soon", 2): {
+        "nl": TemplateText(
+            sms="Mijn Overzicht: vandaag om {time} heeft u een afspraak. Meer informatie: {url}",
+            subject="Herinnering: vandaag om {time} uw afspraak",
+            paragraphs=(
+                "Vandaag om {time} heeft u een afspraak met {organisation}.",
+                "Over: {title}.",
+                "{how}",
+            ),
+            link_text="Bekijk uw afspraak in Mijn Overzicht",
+        ),
+        "en": TemplateText(
+            sms="Mijn Overzicht: you have an appointment today at {time}. More information: {url}",
+            subject="Reminder: your appointment today at {time}",
+            paragraphs=(
+                "Today at {time} you have an appointment with {organisation}.",
+                "About: {title}.",
+                "{how}",
+            ),
+            link_text="See your appointment in Mijn Overzicht",
+        ),
+    },
     ("document-due-soon", 1): {
         "nl": TemplateText(
             sms="Mijn Overzicht: wilt u uiterlijk {date} een document sturen? Kijk op {url}",
@@ -181,8 +230,8 @@ STOP_TEXTS: dict[str, StopText] = {
 
 # The version new plans pin.
 CURRENT: dict[str, int] = {
-    "appointment-day-before": 1,
-    "appointment-soon": 1,
+    "appointment-day-before": 2,
+    "appointment-soon": 2,
     "document-due-soon": 1,
     "document-due-today": 1,
     "document-overdue": 1,
@@ -208,6 +257,48 @@ def _language(lang: str) -> str:
     return lang if lang in ("nl", "en") else "nl"
 
 
+# How an appointment happens ({how}), by channel: who calls, where to go, or the video call.
+HOW_TEXTS: dict[str, dict[str, str]] = {
+    "nl": {
+        "phone": "{who} belt u.",
+        "desk": "Kom naar: {location}.",
+        "desk-with": "Kom naar: {location}. U spreekt met {with_whom}.",
+        "video": "Het is een videogesprek. {location}",
+        "video-no-link": "Het is een videogesprek. U krijgt de link op tijd.",
+        "who": "{with_whom} van {organisation}",
+    },
+    "en": {
+        "phone": "{who} will call you.",
+        "desk": "Come to: {location}.",
+        "desk-with": "Come to: {location}. You will see {with_whom}.",
+        "video": "It is a video call. {location}",
+        "video-no-link": "It is a video call. You will get the link in time.",
+        "who": "{with_whom} from {organisation}",
+    },
+}
+
+
+def how_text(personalisation: dict[str, Any], lang: str) -> str:
+    """'M. Bakker van Gemeente Rijnstad belt u.' / 'Kom naar: Stadhuisplein 1, balie 3.'"""
+    channel = str(personalisation.get("channel", ""))
+    texts = HOW_TEXTS[lang]
+    values = {
+        "organisation": str(personalisation.get("organisation", "")),
+        "with_whom": str(personalisation.get("with_whom", "")),
+        "location": str(personalisation.get("location", "")).rstrip("."),
+    }
+    if channel == "phone":
+        who = texts["who"].format(**values) if values["with_whom"] else values["organisation"]
+        return texts["phone"].format(who=who)
+    if channel == "desk" and values["location"]:
+        key = "desk-with" if values["with_whom"] else "desk"
+        return texts[key].format(**values)
+    if channel == "video":
+        key = "video" if values["location"] else "video-no-link"
+        return texts[key].format(**values).strip()
+    return ""
+
+
 def format_values(personalisation: dict[str, Any], lang: str, portal_url: str) -> dict[str, str]:
     """Turn stored values (ISO dates, UTC datetimes) into words in the resident's language."""
     values = {
@@ -216,6 +307,7 @@ def format_values(personalisation: dict[str, Any], lang: str, portal_url: str) -
         "url": portal_url,
         "date": "",
         "time": "",
+        "how": how_text(personalisation, lang if lang in HOW_TEXTS else "nl"),
     }
     if personalisation.get("starts_at"):
         local = datetime.fromisoformat(personalisation["starts_at"]).astimezone(AMSTERDAM)
@@ -246,7 +338,8 @@ def render(
     if channel is Channel.SMS:
         body = text.sms.format(**values)
         return Rendered("", body, (body,), "", portal_url, lang)
-    paragraphs = tuple(p.format(**values) for p in text.paragraphs)
+    # A paragraph that came out empty ({how} of an appointment without details) is left out.
+    paragraphs = tuple(p.format(**values) for p in text.paragraphs if p.format(**values))
     link_text = text.link_text.format(**values)
     plain = "\n\n".join([*paragraphs, f"{link_text}: {portal_url}"])
     return Rendered(text.subject.format(**values), plain, paragraphs, link_text, portal_url, lang)
