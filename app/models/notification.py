@@ -67,6 +67,8 @@ class ReminderKind(enum.StrEnum):
 
     APPOINTMENT = "appointment"
     DOCUMENT = "document"
+    # A change notice: something changed in the dossier (app.services.notifications.changes).
+    CHANGE = "change"
 
 
 def new_notification_id() -> str:
@@ -172,6 +174,10 @@ class ReminderPreference(db.Model):  # type: ignore[name-defined]
     # Comma-separated channels ('email,sms', 'sms', ''), per kind of reminder.
     appointment_channels: Mapped[str] = mapped_column(String(20), default="email,sms")
     document_channels: Mapped[str] = mapped_column(String(20), default="email,sms")
+    # Change notices ("er staat iets nieuws voor u"); same form as the reminder kinds.
+    change_channels: Mapped[str] = mapped_column(
+        String(20), default="email,sms", server_default="email,sms"
+    )
     # Local (Europe/Amsterdam) times; the window may wrap midnight; end is exclusive.
     quiet_start: Mapped[time | None] = mapped_column(Time, default=None)
     quiet_end: Mapped[time | None] = mapped_column(Time, default=None)
@@ -180,6 +186,8 @@ class ReminderPreference(db.Model):  # type: ignore[name-defined]
     def channels_for(self, kind: ReminderKind) -> frozenset[Channel]:
         if kind is ReminderKind.APPOINTMENT:
             raw = self.appointment_channels
+        elif kind is ReminderKind.CHANGE:
+            raw = self.change_channels
         else:
             raw = self.document_channels
         return frozenset(Channel(c) for c in raw.split(",") if c)

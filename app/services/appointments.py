@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from app import clock
 from app.extensions import db
 from app.models import (
+    ActorType,
     Appointment,
     AppointmentSlot,
     AppointmentStatus,
@@ -29,6 +30,7 @@ from app.models import (
     Task,
     TaskKind,
 )
+from app.services.notifications.changes import Change, notify_change
 from app.services.notifications.planning import cancel_reminders_for, plan_reminders_for_appointment
 from app.services.timeline import Actor, record_event
 
@@ -157,6 +159,12 @@ def _title(topic: str) -> str:
     return gettext("Appointment: %(topic)s", topic=topic_text(topic))
 
 
+def _tell_resident(dossier: Dossier, actor: Actor, change: Change, org: Organisation) -> None:
+    """Staff booked, moved or cancelled it: the resident hears (a change notice)."""
+    if actor.type is ActorType.STAFF:
+        notify_change(dossier.resident_id, change, org.name)
+
+
 def book_appointment(
     dossier: Dossier, slot: AppointmentSlot | None, topic: str, note: str, *, actor: Actor
 ) -> Appointment:
@@ -190,6 +198,7 @@ def book_appointment(
         organisation=slot.organisation,
         at=now,
     )
+    _tell_resident(dossier, actor, Change.APPOINTMENT_BOOKED, slot.organisation)
     # Day before and 2 hours before; the e-mail says what it is about without "Appointment:".
     plan_reminders_for_appointment(appointment, title=topic_text(topic))
     db.session.commit()
@@ -221,6 +230,7 @@ def reschedule_appointment(
         organisation=slot.organisation,
         at=now,
     )
+    _tell_resident(dossier, actor, Change.APPOINTMENT_MOVED, slot.organisation)
     # Cancels the old time's reminders.
     plan_reminders_for_appointment(appointment, title=topic_text(appointment.topic))
     db.session.commit()
@@ -249,6 +259,7 @@ def cancel_appointment(dossier: Dossier, appointment: Appointment, *, actor: Act
         at=now,
     )
     cancel_reminders_for("appointment", appointment.id)
+    _tell_resident(dossier, actor, Change.APPOINTMENT_CANCELLED, appointment.slot.organisation)
     db.session.commit()
 
 

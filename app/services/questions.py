@@ -30,6 +30,7 @@ from app.models import (
     TaskKind,
 )
 from app.services.documents import new_document
+from app.services.notifications.changes import Change, notify_change
 from app.services.storage import Storage
 from app.services.timeline import Actor, record_event
 from app.services.uploads import CheckedFile
@@ -218,6 +219,7 @@ def answer_question(question: Question, staff: StaffMember, text: str) -> Questi
         task=task,
         at=now,
     )
+    notify_change(dossier.resident_id, Change.QUESTION_ANSWERED, question.organisation.name)
     db.session.commit()
     return message
 

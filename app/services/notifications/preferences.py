@@ -76,8 +76,12 @@ class Preferences:
     document: frozenset[Channel]
     quiet_start: time
     quiet_end: time
+    # Change notices ('er staat iets nieuws voor u').
+    change: frozenset[Channel] = CHOICES["both"]
 
     def channels_for(self, kind: ReminderKind) -> frozenset[Channel]:
+        if kind is ReminderKind.CHANGE:
+            return self.change
         return self.appointment if kind is ReminderKind.APPOINTMENT else self.document
 
 
@@ -95,6 +99,7 @@ def preferences_from_row(row: ReminderPreference | None) -> Preferences:
         row.channels_for(ReminderKind.DOCUMENT),
         row.quiet_start if row.quiet_start is not None else start,
         row.quiet_end if row.quiet_end is not None else end,
+        row.channels_for(ReminderKind.CHANGE),
     )
 
 
@@ -115,6 +120,7 @@ def save_contact_and_preferences(
     document: frozenset[Channel],
     quiet_start: time,
     quiet_end: time,
+    change: frozenset[Channel] | None = None,
 ) -> None:
     """Store validated values (the form validates). Planned reminders pick them up at dispatch:
     a channel switched off after planning makes those reminders end as 'cancelled'."""
@@ -126,6 +132,8 @@ def save_contact_and_preferences(
         db.session.add(row)
     row.appointment_channels = ",".join(sorted(appointment))
     row.document_channels = ",".join(sorted(document))
+    if change is not None:
+        row.change_channels = ",".join(sorted(change))
     row.quiet_start = quiet_start
     row.quiet_end = quiet_end
     row.updated_at = clock.now()
@@ -134,7 +142,7 @@ def save_contact_and_preferences(
 def email_reminders_on(resident_id: int) -> bool:
     """True while any kind of reminder may still come by e-mail."""
     prefs = preferences_for(resident_id)
-    return Channel.EMAIL in prefs.appointment or Channel.EMAIL in prefs.document
+    return any(Channel.EMAIL in prefs.channels_for(kind) for kind in ReminderKind)
 
 
 @dataclass(frozen=True)
@@ -153,7 +161,7 @@ def stop_email_reminders(resident: Resident) -> StopOutcome:
     db.session.flush()
     row = db.session.get(ReminderPreference, resident.id)
     before = preferences_from_row(row)
-    changed = Channel.EMAIL in before.appointment or Channel.EMAIL in before.document
+    changed = any(Channel.EMAIL in before.channels_for(kind) for kind in ReminderKind)
     if changed:
         if row is None:
             # No row meant the defaults; keep the default quiet hours (None) and SMS.
@@ -161,6 +169,7 @@ def stop_email_reminders(resident: Resident) -> StopOutcome:
             db.session.add(row)
         row.appointment_channels = ",".join(sorted(before.appointment - {Channel.EMAIL}))
         row.document_channels = ",".join(sorted(before.document - {Channel.EMAIL}))
+        row.change_channels = ",".join(sorted(before.change - {Channel.EMAIL}))
         row.updated_at = clock.now()
         dossier = db.session.scalar(select(Dossier).where(Dossier.resident_id == resident.id))
         if dossier is not None:

@@ -133,6 +133,31 @@ TEMPLATES: dict[tuple[str, int], dict[str, TemplateText]] = {
             link_text="See your appointment in Mijn Overzicht",
         ),
     },
+    # A change notice: discreet everywhere outside the portal. The SMS and the subject name the
+    # organisation and that something is waiting, never what; the e-mail lists the kinds of
+    # change ({changes}: one paragraph each, see CHANGE_TEXTS), never a title or an amount.
+    ("change-notice", 1): {
+        "nl": TemplateText(
+            sms="{organisation}: er staat iets nieuws voor u in Mijn Overzicht. Kijk op {url}",
+            subject="{organisation}: er staat iets nieuws voor u in Mijn Overzicht",
+            paragraphs=(
+                "Er is iets veranderd in uw dossier bij {organisation}.",
+                "{changes}",
+                "Kijk in Mijn Overzicht wat er nieuw is.",
+            ),
+            link_text="Naar Mijn Overzicht",
+        ),
+        "en": TemplateText(
+            sms="{organisation}: there is something new for you in Mijn Overzicht. See {url}",
+            subject="{organisation}: there is something new for you in Mijn Overzicht",
+            paragraphs=(
+                "Something changed in your dossier with {organisation}.",
+                "{changes}",
+                "Look in Mijn Overzicht to see what is new.",
+            ),
+            link_text="Go to Mijn Overzicht",
+        ),
+    },
     ("document-due-soon", 1): {
         "nl": TemplateText(
             sms="Mijn Overzicht: wilt u uiterlijk {date} een document sturen? Kijk op {url}",
@@ -228,8 +253,36 @@ STOP_TEXTS: dict[str, StopText] = {
     ),
 }
 
+# One line per kind of change in a change notice e-mail (app.services.notifications.changes).
+CHANGE_TEXTS: dict[str, dict[str, str]] = {
+    "nl": {
+        "document-approved": "Een document dat u stuurde is goedgekeurd.",
+        "document-rejected": "Een document dat u stuurde is niet goedgekeurd. "
+        "U kunt een nieuw bestand sturen.",
+        "question-answered": "Uw vraag is beantwoord.",
+        "new-request": "Er is iets nieuws dat u moet doen.",
+        "appointment-booked": "Er is een afspraak voor u gemaakt.",
+        "appointment-moved": "Uw afspraak is verzet.",
+        "appointment-cancelled": "Uw afspraak is afgezegd.",
+        "message": "U heeft een bericht gekregen.",
+    },
+    "en": {
+        "document-approved": "A document you sent was approved.",
+        "document-rejected": "A document you sent was not approved. You can send a new file.",
+        "question-answered": "Your question was answered.",
+        "new-request": "There is something new you need to do.",
+        "appointment-booked": "An appointment was made for you.",
+        "appointment-moved": "Your appointment was moved.",
+        "appointment-cancelled": "Your appointment was cancelled.",
+        "message": "You got a message.",
+    },
+}
+# Several organisations in one notice: the first one's name and this.
+AND_OTHERS = {"nl": "{first} en anderen", "en": "{first} and others"}
+
 # The version new plans pin.
 CURRENT: dict[str, int] = {
+    "change-notice": 1,
     "appointment-day-before": 2,
     "appointment-soon": 2,
     "document-due-soon": 1,
@@ -299,11 +352,25 @@ def how_text(personalisation: dict[str, Any], lang: str) -> str:
     return ""
 
 
+def _organisations(personalisation: dict[str, Any], lang: str) -> str:
+    names = [str(n) for n in personalisation.get("organisations", []) if n]
+    if not names:
+        return str(personalisation.get("organisation", ""))
+    if len(names) == 1:
+        return names[0]
+    return AND_OTHERS[_language(lang)].format(first=names[0])
+
+
+def change_lines(personalisation: dict[str, Any], lang: str) -> list[str]:
+    texts = CHANGE_TEXTS[_language(lang)]
+    return [texts[c] for c in personalisation.get("changes", []) if c in texts]
+
+
 def format_values(personalisation: dict[str, Any], lang: str, portal_url: str) -> dict[str, str]:
     """Turn stored values (ISO dates, UTC datetimes) into words in the resident's language."""
     values = {
         "title": str(personalisation.get("title", "")),
-        "organisation": str(personalisation.get("organisation", "")),
+        "organisation": _organisations(personalisation, lang),
         "url": portal_url,
         "date": "",
         "time": "",
@@ -338,8 +405,14 @@ def render(
     if channel is Channel.SMS:
         body = text.sms.format(**values)
         return Rendered("", body, (body,), "", portal_url, lang)
-    # A paragraph that came out empty ({how} of an appointment without details) is left out.
-    paragraphs = tuple(p.format(**values) for p in text.paragraphs if p.format(**values))
+    # A paragraph that came out empty ({how} of an appointment without details) is left out;
+    # {changes} becomes one paragraph per kind of change.
+    paragraphs: tuple[str, ...] = ()
+    for paragraph in text.paragraphs:
+        if paragraph == "{changes}":
+            paragraphs += tuple(change_lines(personalisation, lang))
+        elif formatted := paragraph.format(**values):
+            paragraphs += (formatted,)
     link_text = text.link_text.format(**values)
     plain = "\n\n".join([*paragraphs, f"{link_text}: {portal_url}"])
     return Rendered(text.subject.format(**values), plain, paragraphs, link_text, portal_url, lang)
