@@ -74,8 +74,41 @@ def dedupe_key(plan: SubjectPlan, occurrence: Occurrence, channel: Channel) -> s
     return f"{plan.subject_type}:{plan.subject_id}:{occurrence.name}:{occurrence.target}:{channel}"
 
 
-def document_occurrences(due: date) -> list[Occurrence]:
-    """3 days before and on the due date (09:00), and once when overdue (the day after)."""
+def first_occurrence(due: date, asked_at: datetime, ladder: list[Occurrence]) -> Occurrence | None:
+    """A new request's first reminder follows its deadline: the next morning (09:00), or at once
+    when it is due within a day (the dispatcher holds it through quiet hours). None when the
+    ladder already has a moment at or before that one."""
+    asked_day = asked_at.astimezone(AMSTERDAM).date()
+    if due <= asked_day + timedelta(days=1):
+        # Now (planning runs a moment after the request was made).
+        send_at = max(asked_at, clock.now())
+    else:
+        send_at = _local(asked_day + timedelta(days=1), DOCUMENT_SEND_TIME)
+    if any(asked_at <= occ.send_at <= send_at for occ in ladder):
+        return None
+    template = (
+        "document-due-today"
+        if send_at.astimezone(AMSTERDAM).date() == due
+        else ("document-due-soon")
+    )
+    return Occurrence(
+        "document-first",
+        template,
+        send_at,
+        _local(due + timedelta(days=1), time(0)),
+        due.isoformat(),
+    )
+
+
+def document_occurrences(due: date, asked_at: datetime | None = None) -> list[Occurrence]:
+    """3 days before and on the due date (09:00), and once when overdue (the day after); for a
+    request asked at `asked_at`, first the next morning (first_occurrence)."""
+    ladder = _document_ladder(due)
+    first = first_occurrence(due, asked_at, ladder) if asked_at is not None else None
+    return [first, *ladder] if first is not None else ladder
+
+
+def _document_ladder(due: date) -> list[Occurrence]:
     target = due.isoformat()
     return [
         Occurrence(
@@ -282,7 +315,7 @@ def document_plan(task: Task, resident_id: int) -> SubjectPlan:
             "organisation": task.organisation.name,
             "due": task.due_date.isoformat(),
         },
-        document_occurrences(task.due_date),
+        document_occurrences(task.due_date, task.created_at),
     )
 
 
