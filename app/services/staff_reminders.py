@@ -24,10 +24,12 @@ TEMPLATE_WORDS = {
     "document-due-soon": lazy_gettext("Reminder: a document is needed soon"),
     "document-due-today": lazy_gettext("Reminder: a document is needed today"),
     "document-overdue": lazy_gettext("Reminder: a document is late"),
+    "change-notice": lazy_gettext("Message: something new in the dossier"),
 }
 KIND_WORDS = {
     ReminderKind.APPOINTMENT: lazy_gettext("Appointment reminder"),
     ReminderKind.DOCUMENT: lazy_gettext("Document reminder"),
+    ReminderKind.CHANGE: lazy_gettext("Change notice"),
 }
 CHANNEL_WORDS = {Channel.EMAIL: lazy_gettext("E-mail"), Channel.SMS: lazy_gettext("SMS")}
 STATUS_WORDS = {

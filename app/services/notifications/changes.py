@@ -21,12 +21,12 @@ from enum import StrEnum
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from app import clock
 from app.clock import AMSTERDAM
 from app.extensions import db
-from app.models import Notification
+from app.models import Notification, NotificationEvent
 from app.models.notification import (
     UNSENT,
     Channel,
@@ -34,7 +34,7 @@ from app.models.notification import (
     ReminderKind,
     new_notification_id,
 )
-from app.services.notifications.outbox import transition
+from app.services.notifications.outbox import CHUNK
 from app.services.notifications.templates import current_version
 
 TEMPLATE = "change-notice"
@@ -180,9 +180,9 @@ def notify_change(
     db.session.flush()
 
 
-def cancel_unsent_notices(reason: str) -> int:
-    """Cancel every change notice not sent yet (the demo seed: its back-dated history is not
-    news for anyone). The caller commits."""
+def drop_unsent_notices() -> int:
+    """Remove every change notice not sent yet, as if never planned (the demo seed: its
+    back-dated history is not news for anyone). The caller commits."""
     db.session.flush()
     ids = list(
         db.session.scalars(
@@ -191,6 +191,10 @@ def cancel_unsent_notices(reason: str) -> int:
             )
         )
     )
-    return len(
-        transition(ids, UNSENT, NotificationStatus.CANCELLED, status_reason=reason, detail=reason)
-    )
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        db.session.execute(
+            delete(NotificationEvent).where(NotificationEvent.notification_id.in_(chunk))
+        )
+        db.session.execute(delete(Notification).where(Notification.id.in_(chunk)))
+    return len(ids)
