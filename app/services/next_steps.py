@@ -7,10 +7,10 @@ timeline stay a fixed number of queries however many items they show.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import url_for as flask_url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -69,22 +69,28 @@ def _with_places(task_ids: list[int]) -> list[tuple[Task, int | None, int | None
     return [(task, question_id, appointment_id) for task, question_id, appointment_id in rows]
 
 
-def _steps(rows: list[tuple[Task, int | None, int | None]]) -> dict[int, Step]:
+# Builds a URL like flask.url_for; staff's assisted view passes one that opens its own pages.
+LinkFor = Callable[..., str]
+
+
+def _steps(rows: list[tuple[Task, int | None, int | None]], url_for: LinkFor) -> dict[int, Step]:
     steps: dict[int, Step] = {}
     for task, question_id, appointment_id in rows:
-        step = _step(task, question_id, appointment_id)
+        step = _step(task, question_id, appointment_id, url_for)
         if step is not None:
             steps[task.id] = step
     return steps
 
 
-def steps_for(tasks: Iterable[Task]) -> dict[int, Step]:
+def steps_for(tasks: Iterable[Task], url_for: LinkFor = flask_url_for) -> dict[int, Step]:
     """Task id -> the place where the resident does it (their own items) or reads more about it
     (the organisations' items)."""
-    return _steps(_with_places(sorted({t.id for t in tasks})))
+    return _steps(_with_places(sorted({t.id for t in tasks})), url_for)
 
 
-def _step(task: Task, question_id: int | None, appointment_id: int | None) -> Step | None:
+def _step(
+    task: Task, question_id: int | None, appointment_id: int | None, url_for: LinkFor
+) -> Step | None:
     mine = task.holder is Holder.RESIDENT and task.is_open
     if task.kind is TaskKind.DOCUMENT:
         if mine:
@@ -118,10 +124,13 @@ def _step(task: Task, question_id: int | None, appointment_id: int | None) -> St
     return None
 
 
-def steps_for_events(events: Iterable[TimelineEvent]) -> dict[int, Step]:
+def steps_for_events(
+    events: Iterable[TimelineEvent], url_for: LinkFor = flask_url_for
+) -> dict[int, Step]:
     """Event id -> the place the timeline entry is about (its document, thread or appointment)."""
     events = list(events)
-    by_task = _steps(_with_places(sorted({e.task_id for e in events if e.task_id is not None})))
+    task_ids = sorted({e.task_id for e in events if e.task_id is not None})
+    by_task = _steps(_with_places(task_ids), url_for)
     return {
         e.id: by_task[e.task_id] for e in events if e.task_id is not None and e.task_id in by_task
     }
