@@ -7,8 +7,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    # routes.py's blueprint, after confirm_routes.py added the address proof routes to it.
+    from app.account.confirm_routes import bp as account_bp
     from app.account.receipts import bp as receipts_bp
-    from app.account.routes import bp as account_bp
     from app.extensions import csrf
 
     app.register_blueprint(account_bp)

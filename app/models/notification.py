@@ -69,6 +69,8 @@ class ReminderKind(enum.StrEnum):
     DOCUMENT = "document"
     # A change notice: something changed in the dossier (app.services.notifications.changes).
     CHANGE = "change"
+    # The link or code that proves a new address (app.services.notifications.confirmation).
+    CONFIRM = "confirm"
 
 
 def new_notification_id() -> str:
@@ -191,3 +193,29 @@ class ReminderPreference(db.Model):  # type: ignore[name-defined]
         else:
             raw = self.document_channels
         return frozenset(Channel(c) for c in raw.split(",") if c)
+
+
+class AddressConfirmation(db.Model):  # type: ignore[name-defined]
+    """A new or changed address the resident has not proved yet. While a row for the current
+    address is open (confirmed_at NULL), nothing but the confirmation itself is sent there.
+    Addresses without a row (from before, or set by staff) count as proved."""
+
+    __tablename__ = "address_confirmation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("resident.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[Channel] = mapped_column(string_enum(Channel, "confirmation_channel"))
+    address: Mapped[str] = mapped_column(String(254))
+    # SMS: SHA-256 of the six-digit code sent last; e-mail: empty (the link is signed).
+    code_hash: Mapped[str] = mapped_column(String(64), default="")
+    # Wrong codes typed for the current code.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Codes or links sent for this address (rate limit).
+    sent_count: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The current code or link stops working here.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

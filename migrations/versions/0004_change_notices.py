@@ -1,4 +1,4 @@
-"""change notices: the resident's channels for them
+"""change notices: the resident's channels for them; address confirmations
 
 Revision ID: 0004
 Revises: 0002
@@ -28,6 +28,28 @@ def upgrade():
         )
 
 
+    op.create_table('address_confirmation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.Enum('email', 'sms', name='confirmation_channel', native_enum=False, length=20), nullable=False),
+    sa.Column('address', sa.String(length=254), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('sent_count', sa.Integer(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_address_confirmation_resident_id_resident'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_address_confirmation'))
+    )
+    with op.batch_alter_table('address_confirmation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_address_confirmation_resident_id'), ['resident_id'], unique=False)
+
+
 def downgrade():
+    with op.batch_alter_table('address_confirmation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_address_confirmation_resident_id'))
+    op.drop_table('address_confirmation')
     with op.batch_alter_table('reminder_preference', schema=None) as batch_op:
         batch_op.drop_column('change_channels')

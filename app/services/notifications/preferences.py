@@ -15,6 +15,7 @@ from app import clock
 from app.extensions import db
 from app.models import Dossier, Notification, ReminderPreference, Resident
 from app.models.notification import UNSENT, Channel, NotificationStatus, ReminderKind
+from app.services.notifications.confirmation import address_changed
 from app.services.notifications.outbox import transition
 from app.services.notifications.quiet_hours import parse_hhmm
 from app.services.timeline import Actor, record_event
@@ -82,6 +83,8 @@ class Preferences:
     def channels_for(self, kind: ReminderKind) -> frozenset[Channel]:
         if kind is ReminderKind.CHANGE:
             return self.change
+        if kind is ReminderKind.CONFIRM:
+            return frozenset(Channel)  # the proof of an address the resident just gave
         return self.appointment if kind is ReminderKind.APPOINTMENT else self.document
 
 
@@ -123,9 +126,13 @@ def save_contact_and_preferences(
     change: frozenset[Channel] | None = None,
 ) -> None:
     """Store validated values (the form validates). Planned reminders pick them up at dispatch:
-    a channel switched off after planning makes those reminders end as 'cancelled'."""
+    a channel switched off after planning makes those reminders end as 'cancelled'. A new
+    address gets its confirmation link or code (app.services.notifications.confirmation)."""
+    old_email, old_phone = resident.email, resident.phone
     resident.email = email
     resident.phone = phone_e164
+    address_changed(resident, Channel.EMAIL, old_email, email)
+    address_changed(resident, Channel.SMS, old_phone, phone_e164)
     row = db.session.get(ReminderPreference, resident.id)
     if row is None:
         row = ReminderPreference(resident_id=resident.id)
@@ -142,7 +149,11 @@ def save_contact_and_preferences(
 def email_reminders_on(resident_id: int) -> bool:
     """True while any kind of reminder may still come by e-mail."""
     prefs = preferences_for(resident_id)
-    return any(Channel.EMAIL in prefs.channels_for(kind) for kind in ReminderKind)
+    return any(
+        Channel.EMAIL in prefs.channels_for(kind)
+        for kind in ReminderKind
+        if kind is not ReminderKind.CONFIRM
+    )
 
 
 @dataclass(frozen=True)
@@ -161,7 +172,11 @@ def stop_email_reminders(resident: Resident) -> StopOutcome:
     db.session.flush()
     row = db.session.get(ReminderPreference, resident.id)
     before = preferences_from_row(row)
-    changed = any(Channel.EMAIL in before.channels_for(kind) for kind in ReminderKind)
+    changed = any(
+        Channel.EMAIL in before.channels_for(kind)
+        for kind in ReminderKind
+        if kind is not ReminderKind.CONFIRM
+    )
     if changed:
         if row is None:
             # No row meant the defaults; keep the default quiet hours (None) and SMS.

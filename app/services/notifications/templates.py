@@ -158,6 +158,46 @@ TEMPLATES: dict[tuple[str, int], dict[str, TemplateText]] = {
             link_text="Go to Mijn Overzicht",
         ),
     },
+    # Proving a new address (app.services.notifications.confirmation). {link}: the signed
+    # confirmation link; {code}: the six-digit code.
+    ("confirm-email", 1): {
+        "nl": TemplateText(
+            sms="",
+            subject="Bevestig uw e-mailadres voor Mijn Overzicht",
+            paragraphs=(
+                "U heeft dit e-mailadres opgegeven in Mijn Overzicht.",
+                "Klik op de link om te laten zien dat het van u is. De link werkt 2 dagen.",
+                "Heeft u dit niet zelf gedaan? Dan hoeft u niets te doen.",
+            ),
+            link_text="Bevestig mijn e-mailadres",
+        ),
+        "en": TemplateText(
+            sms="",
+            subject="Confirm your e-mail address for Mijn Overzicht",
+            paragraphs=(
+                "You gave this e-mail address in Mijn Overzicht.",
+                "Use the link to show that it is yours. The link works for 2 days.",
+                "Did you not do this yourself? Then you do not need to do anything.",
+            ),
+            link_text="Confirm my e-mail address",
+        ),
+    },
+    ("confirm-sms", 1): {
+        "nl": TemplateText(
+            sms="Mijn Overzicht: uw code is {code}. Vul de code in bij Mijn gegevens. "
+            "De code werkt 15 minuten.",
+            subject="Uw code voor Mijn Overzicht",
+            paragraphs=("Uw code is {code}.",),
+            link_text="Naar Mijn Overzicht",
+        ),
+        "en": TemplateText(
+            sms="Mijn Overzicht: your code is {code}. Enter it on the My details page. "
+            "The code works for 15 minutes.",
+            subject="Your code for Mijn Overzicht",
+            paragraphs=("Your code is {code}.",),
+            link_text="Go to Mijn Overzicht",
+        ),
+    },
     ("document-due-soon", 1): {
         "nl": TemplateText(
             sms="Mijn Overzicht: wilt u uiterlijk {date} een document sturen? Kijk op {url}",
@@ -283,6 +323,8 @@ AND_OTHERS = {"nl": "{first} en anderen", "en": "{first} and others"}
 # The version new plans pin.
 CURRENT: dict[str, int] = {
     "change-notice": 1,
+    "confirm-email": 1,
+    "confirm-sms": 1,
     "appointment-day-before": 2,
     "appointment-soon": 2,
     "document-due-soon": 1,
@@ -375,6 +417,7 @@ def format_values(personalisation: dict[str, Any], lang: str, portal_url: str) -
         "date": "",
         "time": "",
         "how": how_text(personalisation, lang if lang in HOW_TEXTS else "nl"),
+        "code": str(personalisation.get("code", "")),
     }
     if personalisation.get("starts_at"):
         local = datetime.fromisoformat(personalisation["starts_at"]).astimezone(AMSTERDAM)
@@ -402,6 +445,8 @@ def render(
     lang = _language(lang)
     text = TEMPLATES[(template, version)][lang]
     values = format_values(personalisation, lang, portal_url)
+    # A confirmation e-mail's link is its own signed URL, not the portal's front page.
+    portal_url = str(personalisation.get("link") or portal_url)
     if channel is Channel.SMS:
         body = text.sms.format(**values)
         return Rendered("", body, (body,), "", portal_url, lang)
