@@ -213,6 +213,8 @@ class Config:
     # POSTs to a stop link per client address. Generous: a big mail provider sends every
     # one-click stop from a few addresses, and a forged token gets nowhere anyway.
     UNSUBSCRIBE_RATE_LIMIT = os.environ.get("UNSUBSCRIBE_RATE_LIMIT", "60 per minute")
+    # Minutes a change notice waits for more changes, so they go out as one message.
+    CHANGE_NOTICE_WINDOW_MINUTES = int(os.environ.get("CHANGE_NOTICE_WINDOW_MINUTES", "10"))
 
 
 class DemoConfig(Config):

@@ -4,6 +4,9 @@ Seeds residents with document requests due tomorrow, then (all against PostgreSQ
 its own, Redis DB 14, an aiosmtpd server and a fake Spryng on loopback):
   1. planning: plan_document_reminders_for() for every task (3 moments x 2 channels per task;
      one moment per task is due now, so COUNT due rows out of 3 x COUNT planned);
+     Change notices in the mix (issue 15): every resident also has one, made by notify_change()
+     as a staff action makes it (timed apart: it happens in requests, one at a time), e-mail and
+     SMS, due now; the reminders and notices together are COUNT due rows;
   2. dispatch: dispatch_due() locks, checks and enqueues every due row (one deliver job each);
   3. delivery: WORKERS `python -m jobs.reminders worker --burst --no-clock` processes (the
      Procfile's worker: reminder jobs run in-process, see jobs.reminders.ReminderWorker) for
@@ -24,6 +27,7 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
@@ -83,8 +87,9 @@ def start_spryng() -> tuple[Any, dict[str, int], str]:
     return server, counts, f"http://127.0.0.1:{server.server_address[1]}/v1/messages"
 
 
-def seed(count_tasks: int, per_resident: int) -> list[int]:
-    """Residents, dossiers and open document tasks due tomorrow, inserted in bulk."""
+def seed(count_tasks: int, per_resident: int, asked_at: datetime) -> list[int]:
+    """Residents, dossiers and open document tasks due tomorrow, inserted in bulk. Asked at
+    `asked_at`, so their first reminder is the 3-days-before one (planning.first_occurrence)."""
     from sqlalchemy import insert, select
 
     from app import clock
@@ -125,6 +130,7 @@ def seed(count_tasks: int, per_resident: int) -> list[int]:
                 "organisation_id": org_id,
                 "title": f"Bankafschrift {i} sturen",
                 "due_date": due,
+                "created_at": asked_at,
             }
             for i in range(count_tasks)
         ],
@@ -183,11 +189,12 @@ def main() -> int:
     from sqlalchemy import create_engine, select, text
     from sqlalchemy.orm import selectinload
 
-    from app import create_app
+    from app import clock, create_app
     from app.config import TestConfig
     from app.extensions import db
-    from app.models import Notification, Task
+    from app.models import Notification, Resident, Task
     from app.models.notification import NotificationStatus
+    from app.services.notifications.changes import Change, notify_change
     from app.services.notifications.dispatch import dispatch_due
     from app.services.notifications.planning import plan_document_reminders_for
 
@@ -223,14 +230,35 @@ def main() -> int:
         "REMINDER_QUIET_END": "00:00",
     }
     app = create_app(TestConfig, **overrides)
-    tasks_needed = args.count // 2  # one due moment per task, e-mail and SMS
+    # Per resident (5 tasks): 5 due reminders and 1 change notice, each by e-mail and SMS.
+    per_resident = 5
+    tasks_needed = round(args.count / 2 * per_resident / (per_resident + 1))
     try:
         with app.app_context():
             db.create_all()
             print(f"seeding {tasks_needed:,} document requests ...", flush=True)
-            task_ids = seed(tasks_needed, per_resident=5)
+            # Asked three days before the due date at 08:00: the 3-days-before reminder (09:00)
+            # is the first, and it is due now.
+            asked_day = clock.today() - timedelta(days=2)
+            asked_at = datetime.combine(asked_day, dtime(8), tzinfo=clock.AMSTERDAM)
+            task_ids = seed(tasks_needed, per_resident, asked_at)
 
             plan_now = datetime.now(UTC) - timedelta(days=10)
+            started = time.perf_counter()
+            resident_ids = list(db.session.scalars(select(Resident.id)))
+            # An hour ago: past the bundling window, so due now (and far from expired).
+            changed_at = datetime.now(UTC) - timedelta(hours=1)
+            for resident_id in resident_ids:
+                notify_change(resident_id, Change.DOCUMENT_REJECTED, "Gemeente", now=changed_at)
+            db.session.commit()
+            noticing = time.perf_counter() - started
+            print(
+                f"change notices: {len(resident_ids):,} changes -> {len(resident_ids) * 2:,} rows "
+                f"in {noticing:.1f} s ({noticing / max(len(resident_ids), 1) * 1000:.1f} ms per "
+                f"change, in the request that makes it)",
+                flush=True,
+            )
+
             started = time.perf_counter()
             tasks = list(
                 db.session.scalars(

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+# routes.py's blueprint, with the address-proof routes confirm_routes.py adds to it.
+from app.account.confirm_routes import bp as account_bp
 from app.account.receipts import bp as receipts_bp
-from app.account.routes import bp as account_bp
 from app.extensions import csrf
 
 

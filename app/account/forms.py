@@ -22,6 +22,7 @@ CHANNEL_CHOICES = [
     ("sms", _l("By text message only")),
     ("none", _l("No reminders")),
 ]
+CHANGE_CHOICES = [*CHANNEL_CHOICES[:3], ("none", _l("No messages"))]
 HOURS = [(f"{h:02d}:00", f"{h:02d}:00") for h in range(24)]
 
 
@@ -47,6 +48,13 @@ class ReminderForm(FlaskForm):
         _l("Reminders about documents you need to send"),
         choices=CHANNEL_CHOICES,
         validators=[InputRequired(message=_l("Choose how you want them."))],
+    )
+    # Change notices (templates/account/_changes.html). Not required: a form without it (an
+    # older page still open) keeps the current choice.
+    changes = RadioField(
+        _l("Messages when something changes in your dossier"),
+        choices=CHANGE_CHOICES,
+        validate_choice=False,
     )
     quiet_start = SelectField(_l("No messages from"), choices=HOURS)
     quiet_end = SelectField(_l("until"), choices=HOURS)
@@ -77,6 +85,10 @@ class ReminderForm(FlaskForm):
                 )
                 self.phone.errors.append(message)
                 ok = False
+        if self.changes.data not in (None, "", *dict(CHANGE_CHOICES)):
+            self.changes.errors.append(_l("Choose how you want them."))
+            ok = False
+        # Change notices go to whichever address there is: they never make one required.
         chosen = {self.appointment.data, self.document.data}
         if chosen & {"both", "email"} and not email and not self.email.errors:
             self.email.errors.append(

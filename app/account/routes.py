@@ -31,6 +31,7 @@ def index() -> Response | str:
         form.phone.data = _display_phone(resident.phone)
         form.appointment.data = choice_name(prefs.appointment)
         form.document.data = choice_name(prefs.document)
+        form.changes.data = choice_name(prefs.change)
         form.quiet_start.data = prefs.quiet_start.strftime("%H:00")
         form.quiet_end.data = prefs.quiet_end.strftime("%H:00")
     elif form.validate():
@@ -42,6 +43,7 @@ def index() -> Response | str:
             document=CHOICES[form.document.data or "none"],
             quiet_start=parse_hhmm(form.quiet_start.data or "21:00"),
             quiet_end=parse_hhmm(form.quiet_end.data or "08:00"),
+            change=CHOICES.get(form.changes.data or ""),
         )
         flash(gettext("Your choices are saved."), "success")
         return redirect(url_for("account.index"), code=303)

@@ -26,6 +26,7 @@ from app.services.appointment_ics import (
 from app.services.appointments import (
     TOPICS,
     AppointmentError,
+    already_cancelled_message,
     appointments_of,
     book_appointment,
     can_change,
@@ -59,6 +60,7 @@ def _words() -> dict[str, Any]:
         "topic_text": topic_text,
         "can_change": can_change,
         "too_late_message": too_late_message,
+        "already_cancelled_message": already_cancelled_message,
     }
 
 

@@ -27,6 +27,7 @@ from app.models import (
 from app.services.appointments import book_appointment, free_slots, publish_slots
 from app.services.bsn import bsn_hash
 from app.services.documents import review_document, submit_documents
+from app.services.notifications.changes import drop_unsent_notices
 from app.services.questions import answer_question, ask_question
 from app.services.storage import Storage, get_storage
 from app.services.timeline import Actor
@@ -192,3 +193,6 @@ def seed_selfservice(now: datetime) -> None:
     seed_documents(now)
     seed_appointments(now)
     seed_questions()
+    # The staff actions above are back-dated history, not news: no change notices for them.
+    drop_unsent_notices()
+    db.session.commit()

@@ -69,6 +69,10 @@ class ReminderKind(enum.StrEnum):
 
     APPOINTMENT = "appointment"
     DOCUMENT = "document"
+    # A change notice: something changed in the dossier (app.services.notifications.changes).
+    CHANGE = "change"
+    # The link or code that proves a new address (app.services.notifications.confirmation).
+    CONFIRM = "confirm"
 
 
 def new_notification_id() -> str:
@@ -174,6 +178,10 @@ class ReminderPreference(db.Model):  # type: ignore[name-defined]
     # Comma-separated channels ('email,sms', 'sms', ''), per kind of reminder.
     appointment_channels: Mapped[str] = mapped_column(String(20), default="email,sms")
     document_channels: Mapped[str] = mapped_column(String(20), default="email,sms")
+    # Change notices ("er staat iets nieuws voor u"); same form as the reminder kinds.
+    change_channels: Mapped[str] = mapped_column(
+        String(20), default="email,sms", server_default="email,sms"
+    )
     # Local (Europe/Amsterdam) times; the window may wrap midnight; end is exclusive.
     quiet_start: Mapped[time | None] = mapped_column(Time, default=None)
     quiet_end: Mapped[time | None] = mapped_column(Time, default=None)
@@ -182,6 +190,34 @@ class ReminderPreference(db.Model):  # type: ignore[name-defined]
     def channels_for(self, kind: ReminderKind) -> frozenset[Channel]:
         if kind is ReminderKind.APPOINTMENT:
             raw = self.appointment_channels
+        elif kind is ReminderKind.CHANGE:
+            raw = self.change_channels
         else:
             raw = self.document_channels
         return frozenset(Channel(c) for c in raw.split(",") if c)
+
+
+class AddressConfirmation(db.Model):  # type: ignore[name-defined]
+    """A new or changed address the resident has not proved yet. While a row for the current
+    address is open (confirmed_at NULL), nothing but the confirmation itself is sent there.
+    Addresses without a row (from before, or set by staff) count as proved."""
+
+    __tablename__ = "address_confirmation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("resident.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[Channel] = mapped_column(string_enum(Channel, "confirmation_channel"))
+    address: Mapped[str] = mapped_column(String(254))
+    # SMS: SHA-256 of the six-digit code sent last; e-mail: empty (the link is signed).
+    code_hash: Mapped[str] = mapped_column(String(64), default="")
+    # Wrong codes typed for the current code.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Codes or links sent for this address (rate limit).
+    sent_count: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The current code or link stops working here.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

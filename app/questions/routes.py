@@ -59,6 +59,11 @@ def ask() -> Response:
     form.about.choices = [(0, gettext("No, something else"))] + [
         (t.id, t.title) for t in tasks.values()
     ]
+    # ?over=<task id>: 'Ask a question about this' on an item starts with that item chosen.
+    chosen = tasks.get(request.args.get("over", 0, type=int))
+    if request.method == "GET" and chosen is not None:
+        form.about.data = chosen.id
+        form.organisation.data = chosen.organisation_id
     if request.method == "POST":
         valid = form.validate()
         organisation = organisations.get(form.organisation.data or 0)

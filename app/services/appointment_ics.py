@@ -12,7 +12,8 @@ from icalendar import Calendar, Event
 from app import clock
 from app.dates import clock as clock_time
 from app.dates import long_date
-from app.models import Appointment, AppointmentSlot, Channel
+from app.extensions import db
+from app.models import Appointment, AppointmentSlot, Channel, Dossier
 from app.services.appointments import topic_text
 
 
@@ -24,12 +25,28 @@ def channel_text(channel: Channel) -> str:
     }[channel]
 
 
+def callback_number(appointment: Appointment) -> str:
+    """The number the organisation calls (the dossier is already loaded on every page that
+    shows an appointment, so this is the session's copy, not a query)."""
+    dossier = db.session.get(Dossier, appointment.dossier_id)
+    resident = dossier.resident if dossier is not None else None
+    return resident.phone if resident is not None else ""
+
+
 def where_text(appointment: Appointment) -> str:
     """Where to go, or who calls: the sentence the page, the summary and the .ics share."""
     slot = appointment.slot
     org = slot.organisation
     if slot.channel is Channel.PHONE:
         who = slot.with_whom or org.name
+        number = callback_number(appointment)
+        if number:
+            return gettext(
+                "%(who)s (%(organisation)s) calls you on %(phone)s.",
+                who=who,
+                organisation=org.name,
+                phone=number,
+            )
         return gettext("%(who)s (%(organisation)s) calls you.", who=who, organisation=org.name)
     if slot.channel is Channel.VIDEO:
         return slot.location or gettext("You will get the link for the video call in time.")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app import clock
 from app.extensions import db
 from app.models import (
+    ActorType,
     Appointment,
     AppointmentSlot,
     AppointmentStatus,
@@ -30,6 +31,7 @@ from app.models import (
     TaskKind,
 )
 from app.services.access_log import AccessEntry
+from app.services.notifications.changes import Change, notify_change
 from app.services.notifications.planning import cancel_reminders_for, plan_reminders_for_appointment
 from app.services.timeline import Actor, record_event
 
@@ -172,6 +174,12 @@ def _title(topic: str) -> str:
     return gettext("Appointment: %(topic)s", topic=topic_text(topic))
 
 
+def _tell_resident(dossier: Dossier, actor: Actor, change: Change, org: Organisation) -> None:
+    """Staff booked, moved or cancelled it: the resident hears (a change notice)."""
+    if actor.type is ActorType.STAFF:
+        notify_change(dossier.resident_id, change, org.name)
+
+
 def book_appointment(
     dossier: Dossier,
     slot: AppointmentSlot | None,
@@ -208,12 +216,14 @@ def book_appointment(
         dossier,
         "appointment_booked",
         actor,
-        subject=task.title,
+        subject=topic_text(topic),
         task=task,
         organisation=slot.organisation,
         at=now,
     )
-    plan_reminders_for_appointment(appointment)  # day before and 2 hours before
+    _tell_resident(dossier, actor, Change.APPOINTMENT_BOOKED, slot.organisation)
+    # Day before and 2 hours before; the e-mail says what it is about without "Appointment:".
+    plan_reminders_for_appointment(appointment, title=topic_text(topic))
     if audit is not None:
         audit.record()
     db.session.commit()
@@ -223,6 +233,8 @@ def book_appointment(
 def reschedule_appointment(
     dossier: Dossier, appointment: Appointment, slot: AppointmentSlot | None, *, actor: Actor
 ) -> Appointment:
+    if not appointment.is_booked:
+        raise AppointmentError(already_cancelled_message())
     if not can_change(appointment):
         raise AppointmentError(too_late_message(appointment))
     slot = _check_slot(dossier, slot)
@@ -234,22 +246,25 @@ def reschedule_appointment(
     _hold(appointment, slot)
     if appointment.task is not None:
         appointment.task.due_date = slot.starts_at.astimezone(clock.AMSTERDAM).date()
-    title = appointment.task.title if appointment.task else _title(appointment.topic)
     record_event(
         dossier,
         "appointment_moved",
         actor,
-        subject=title,
+        subject=topic_text(appointment.topic),
         task=appointment.task,
         organisation=slot.organisation,
         at=now,
     )
-    plan_reminders_for_appointment(appointment)  # cancels the old time's reminders
+    _tell_resident(dossier, actor, Change.APPOINTMENT_MOVED, slot.organisation)
+    # Cancels the old time's reminders.
+    plan_reminders_for_appointment(appointment, title=topic_text(appointment.topic))
     db.session.commit()
     return appointment
 
 
 def cancel_appointment(dossier: Dossier, appointment: Appointment, *, actor: Actor) -> None:
+    if not appointment.is_booked:
+        raise AppointmentError(already_cancelled_message())
     if not can_change(appointment):
         raise AppointmentError(too_late_message(appointment))
     now = clock.now()
@@ -259,18 +274,22 @@ def cancel_appointment(dossier: Dossier, appointment: Appointment, *, actor: Act
     task = appointment.task
     if task is not None and task.is_open:
         task.cancel(now)
-    title = task.title if task else _title(appointment.topic)
     record_event(
         dossier,
         "appointment_cancelled",
         actor,
-        subject=title,
+        subject=topic_text(appointment.topic),
         task=task,
         organisation=appointment.slot.organisation,
         at=now,
     )
     cancel_reminders_for("appointment", appointment.id)
+    _tell_resident(dossier, actor, Change.APPOINTMENT_CANCELLED, appointment.slot.organisation)
     db.session.commit()
+
+
+def already_cancelled_message() -> str:
+    return gettext("This appointment is already cancelled. You do not need to do anything.")
 
 
 def too_late_message(appointment: Appointment) -> str:

@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services.access_log import AccessEntry
+from app.services.notifications.changes import Change, notify_change
 from app.services.storage import Storage, StoredFile, kept_only_if_committed
 from app.services.timeline import Actor, record_event
 from app.services.uploads import CheckedFile
@@ -286,11 +287,13 @@ def review_document(
         record_event(dossier, "document_approved", actor, subject=task.title, task=task, at=when)
         if not waiting and task.is_open:
             task.complete(when)
+        notify_change(dossier.resident_id, Change.DOCUMENT_APPROVED, task.organisation.name)
     else:
         if task.is_open:
             task.holder = Holder.RESIDENT
         record_event(dossier, "document_rejected", actor, subject=task.title, task=task, at=when)
     if audit is not None:
         audit.record()
+        notify_change(dossier.resident_id, Change.DOCUMENT_REJECTED, task.organisation.name)
     db.session.commit()
     return document

@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.services.access_log import AccessEntry
 from app.services.documents import new_document
+from app.services.notifications.changes import Change, notify_change
 from app.services.storage import Storage, kept_only_if_committed
 from app.services.timeline import Actor, record_event
 from app.services.uploads import CheckedFile
@@ -221,6 +222,7 @@ def answer_question(
     )
     if audit is not None:
         audit.record()
+    notify_change(dossier.resident_id, Change.QUESTION_ANSWERED, question.organisation.name)
     db.session.commit()
     return message
 

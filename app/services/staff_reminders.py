@@ -24,10 +24,15 @@ TEMPLATE_WORDS = {
     "document-due-soon": lazy_gettext("Reminder: a document is needed soon"),
     "document-due-today": lazy_gettext("Reminder: a document is needed today"),
     "document-overdue": lazy_gettext("Reminder: a document is late"),
+    "change-notice": lazy_gettext("Message: something new in the dossier"),
+    "confirm-email": lazy_gettext("Link to confirm the e-mail address"),
+    "confirm-sms": lazy_gettext("Code to confirm the mobile number"),
 }
 KIND_WORDS = {
     ReminderKind.APPOINTMENT: lazy_gettext("Appointment reminder"),
     ReminderKind.DOCUMENT: lazy_gettext("Document reminder"),
+    ReminderKind.CHANGE: lazy_gettext("Change notice"),
+    ReminderKind.CONFIRM: lazy_gettext("Address confirmation"),
 }
 CHANNEL_WORDS = {
     Channel.EMAIL: lazy_gettext("E-mail"),
@@ -48,6 +53,7 @@ STATUS_WORDS = {
 REASON_WORDS = {
     "opted-out": lazy_gettext("the resident does not want this reminder"),
     "no-address": lazy_gettext("no e-mail address or mobile number known"),
+    "unconfirmed": lazy_gettext("the resident has not confirmed this address yet"),
     "expired": lazy_gettext("too late to send"),
     "rescheduled": lazy_gettext("the date changed"),
     "subject-cancelled": lazy_gettext("the appointment or request was cancelled"),

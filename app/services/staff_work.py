@@ -31,6 +31,7 @@ from app.models import (
 from app.services import appointments
 from app.services import documents as document_service
 from app.services.access_log import AccessEntry, StaffDossier, record_access, staff_org_ids
+from app.services.notifications.changes import Change, notify_change
 from app.services.staff_visibility import StaffReading
 from app.services.tasks import add_task, complete_task
 from app.services.timeline import Actor, actor_organisation, event_text, latest_events, record_event
@@ -68,6 +69,8 @@ def add_staff_task(
         due_date=due_date,
         actor=actor(staff, sd),
     )
+    if holder is Holder.RESIDENT:
+        notify_change(sd.dossier.resident_id, Change.NEW_REQUEST, sd.organisation.name)
     record_access(staff, sd.organisation, sd.dossier, "add_task", "casework", f"task {task.id}")
     db.session.commit()
     return task
@@ -97,6 +100,8 @@ def finish_task(sd: StaffDossier, staff: StaffMember, task: Task) -> None:
 def record_contact(sd: StaffDossier, staff: StaffMember, channel: str, note: str) -> None:
     subject = f"{CHANNEL_WORDS[channel]}: {note.strip()}"[:200]
     record_event(sd.dossier, "contact_recorded", actor(staff, sd), subject=subject)
+    # A line from staff in the resident's timeline: a message for them.
+    notify_change(sd.dossier.resident_id, Change.MESSAGE, sd.organisation.name)
     record_access(staff, sd.organisation, sd.dossier, "record_contact", "casework", channel)
     db.session.commit()
 

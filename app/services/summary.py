@@ -27,8 +27,9 @@ from app.language import help_hours
 from app.models import Appointment as AppointmentModel
 from app.models import AppointmentSlot, Channel, Dossier, Resident, StaffMember
 from app.services.access_log import record_staff_print as record_access_print
-from app.services.appointment_ics import channel_text, slot_when, where_text
+from app.services.appointment_ics import callback_number, channel_text, slot_when, where_text
 from app.services.appointments import appointments_of, topic_text
+from app.services.next_steps import rejection_reasons
 from app.services.overview import Item, Overview, build_overview, heading, light_sentence
 from app.services.staff_visibility import StaffReading
 
@@ -154,6 +155,8 @@ class Summary:
     portal_url: str
     help_phone: str
     help_hours: str
+    # Task id -> why the newest file for that request was not approved.
+    rejections: dict[int, str] = field(default_factory=dict)
 
     @property
     def resident(self) -> Resident:
@@ -186,6 +189,13 @@ def _where(appointment: AppointmentModel) -> str:
     slot = appointment.slot
     if slot.channel is Channel.PHONE and not slot.with_whom:
         # where_text would say "Gemeente (Gemeente) belt u".
+        number = callback_number(appointment)
+        if number:
+            return gettext(
+                "%(organisation)s calls you on %(phone)s.",
+                organisation=slot.organisation.name,
+                phone=number,
+            )
         return gettext("%(organisation)s calls you.", organisation=slot.organisation.name)
     return where_text(appointment)
 
@@ -230,8 +240,10 @@ def read_by_staff(summary: Summary, dossier: Dossier, organisation_ids: Iterable
     """The summary as staff of these organisations may read it outside assisted mode (the print
     view and the PDF alike): other organisations' questions and descriptions left out."""
     reading = StaffReading.of(dossier, organisation_ids)
+    own_tasks = {i.task.id for i in summary.to_do if reading.may_read(i.task.organisation_id)}
     return replace(
         summary,
+        rejections={k: v for k, v in summary.rejections.items() if k in own_tasks},
         overview=reading.overview(summary.overview),
         to_do=[reading.item(i) for i in summary.to_do],
         organisation_items=[reading.item(i) for i in summary.organisation_items],
@@ -283,4 +295,5 @@ def build_summary(resident: Resident, today: date, limits: Limits = LIMITS[0]) -
         portal_url=config.get("PORTAL_URL") or config["SAML_SP_BASE_URL"],
         help_phone=config["HELP_PHONE"],
         help_hours=help_hours(),
+        rejections=rejection_reasons(i.task for i in to_do),
     )

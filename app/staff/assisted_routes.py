@@ -24,6 +24,7 @@ from app.responses import no_store
 from app.services import appointment_ics, appointments, staff_work
 from app.services import documents as document_service
 from app.services.access_log import AccessEntry
+from app.services.next_steps import rejection_reasons, steps_for, steps_for_events
 from app.services.overview import build_overview, heading, light_sentence, light_words
 from app.services.storage import get_storage
 from app.services.summary import SummaryForbidden, Viewer, summary_for
@@ -57,6 +58,12 @@ RESIDENT_LINKS = {
     "summary.listen": "staff.listen",
     "appointments.index": "staff.dossier",
     "appointments.book": "staff.book_for_resident",
+    # Where the overview's items lead (app.services.next_steps): staff read them in the dossier.
+    "documents.index": "staff.dossier",
+    "questions.index": "staff.dossier",
+    "questions.thread": "staff.dossier",
+    "questions.ask": "staff.dossier",
+    "timeline.index": "staff.dossier",
 }
 
 
@@ -65,6 +72,10 @@ def _resident_links_for_staff(dossier_id: int) -> Any:
     links (print, appointments) open the staff versions for this dossier."""
 
     def staff_url_for(endpoint: str, **values: Any) -> str:
+        if endpoint == "documents.upload":
+            return url_for(
+                "staff.upload_for_resident", dossier_id=dossier_id, task_id=values["task_id"]
+            )
         if endpoint in RESIDENT_LINKS:
             return url_for(RESIDENT_LINKS[endpoint], dossier_id=dossier_id)
         return url_for(endpoint, **values)
@@ -78,11 +89,17 @@ def assisted(dossier_id: int) -> Response:
     sd = load(dossier_id, "view_as_resident", "assisted")
     today = clock.today()
     overview = build_overview(sd.dossier.resident, today)
+    links = _resident_links_for_staff(sd.dossier.id)
     context: dict[str, Any] = _appointment_words(today)
+    # The resident's buttons and reasons, word for word; the buttons open the staff pages.
+    items = overview.for_resident + overview.for_organisations
+    context["steps"] = steps_for((i.task for i in items), links)
+    context["rejections"] = rejection_reasons(i.task for i in overview.for_resident)
+    context["news_steps"] = steps_for_events((n.event for n in overview.news), links)
     context["next_appointment"] = appointments.next_appointment(sd.dossier)
     html = render_template(
         "staff/assisted.html",
-        url_for=_resident_links_for_staff(sd.dossier.id),
+        url_for=links,
         sd=sd,
         overview=overview,
         heading=heading(overview.light),

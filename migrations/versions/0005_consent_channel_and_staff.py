@@ -1,7 +1,7 @@
 """consent channel and staff on organisation links; the organisation's text for residents
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-05 22:28:54.482588
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0002'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -143,3 +143,16 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   schedule(parseInt(box.getAttribute("data-session-left"), 10) || 900);
 })();
+
+/* Print button on the print view: prints the page. Without JS it is a link to the PDF. */
+(function () {
+  "use strict";
+  if (typeof window.print !== "function") return;
+  /* Delegated, so it also works after htmx swapped the page in. */
+  document.addEventListener("click", function (e) {
+    var link = e.target && e.target.closest ? e.target.closest("a[data-print]") : null;
+    if (!link) return;
+    e.preventDefault();
+    window.print();
+  });
+})();

@@ -79,7 +79,6 @@
   function schedule() {
     if (!poller) return;
     clearTimeout(poller.timer);
-    if (document.hidden) return; /* no polling in a hidden tab */
     poller.timer = setTimeout(function () { htmx.trigger(poller.link, "poll"); }, poller.delay);
   }
 
@@ -123,9 +122,12 @@
     if (xhr.status === 200) {
       var tag = (xhr.getResponseHeader("ETag") || "").replace(/^W\//, "").replace(/"/g, "");
       poller.etag = tag.split(":")[0] || poller.etag;
+    }
+    if ((xhr.status === 200 || xhr.status === 304) && !document.hidden) {
+      /* visible: every `base` seconds, so a change shows within that time (a 304 is tiny) */
       poller.delay = poller.base;
     } else {
-      /* unchanged (304) or a failure: ask less often, up to the maximum */
+      /* hidden, or a failure: ask less often, up to the maximum */
       poller.delay = Math.min(poller.delay * 2, poller.max);
     }
     schedule();
@@ -133,7 +135,12 @@
   document.addEventListener("visibilitychange", function () {
     if (!poller) return;
     clearTimeout(poller.timer);
-    if (document.hidden) return;
+    if (document.hidden) {
+      /* hidden: back off from twice the interval up to the maximum */
+      poller.delay = Math.min(poller.base * 2, poller.max);
+      schedule();
+      return;
+    }
     poller.delay = poller.base;
     htmx.trigger(poller.link, "poll"); /* back in view: catch up at once */
   });

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page
+from sqlalchemy import select
 
 from accessibility.audit import (
     NARROW_WIDTH,
@@ -31,9 +32,11 @@ from accessibility.audit import (
 )
 from app.demo import DEMO_RESIDENTS
 from app.extensions import db
+from app.models import Notification
 from app.models.notification import Channel
 from app.services import staff_auth
 from app.services.accounts import resident_for_bsn
+from app.services.notifications.confirmation import address_changed
 from app.services.notifications.unsubscribe import make_token
 from app.services.storage import LocalStorage
 from tests.browser.conftest import DESKTOP_WIDTH, TIMEOUT_MS, Visit, focus_on_summary
@@ -113,6 +116,8 @@ PAGES: dict[str, tuple[str | None, str | None]] = {
     "session-expired": ("/sessie-verlopen", None),
     "stop-emails": (None, None),
     "stopped": ("/herinneringen/gestopt", None),
+    "confirm-email": (None, None),
+    "sms-code": (None, RED),
 }
 
 
@@ -124,9 +129,32 @@ def resident_page(visit: Visit, name: str) -> tuple[str, str | None]:
     if name in LINKED:
         where, pattern, who = LINKED[name]
         return first_link(visit, who, where, pattern), who
+    if name == "confirm-email":
+        return _link_to_confirm(), None
+    if name == "sms-code":
+        _link_to_confirm()  # a code is waiting
+        return "/account/sms-code", RED
     resident = resident_for_bsn(RED)  # the stop link from a reminder e-mail
     assert resident is not None
     return f"/herinneringen/stoppen/{make_token(resident.id, Channel.EMAIL)}", None
+
+
+def _link_to_confirm() -> str:
+    """Red gives a new e-mail address and mobile number (issue 15): the e-mail link's page,
+    and /account/sms-code (which needs a code waiting)."""
+    resident = resident_for_bsn(RED)
+    assert resident is not None
+    address_changed(resident, Channel.EMAIL, resident.email, "nieuw@example.nl")
+    address_changed(resident, Channel.SMS, resident.phone, "+31687654321")
+    db.session.commit()
+    newest = db.session.scalars(
+        select(Notification)
+        .where(Notification.template == "confirm-email")
+        .order_by(Notification.created_at.desc())
+    ).first()
+    assert newest is not None
+    link = newest.personalisation["link"]
+    return "/" + link.split("://", 1)[1].split("/", 1)[1]
 
 
 def resident_pages(visit: Visit) -> dict[str, tuple[str, str | None]]:

@@ -294,8 +294,9 @@ def test_no_reminder_once_the_document_was_sent_and_again_after_a_rejection(
         db.session.commit()
         task.holder = Holder.ORGANISATION  # what the documents service does on upload
         db.session.commit()
+    # The first one due (the morning after the request); the rejection comes a minute later.
     soon = rows(template="document-due-soon", channel="email")[0]
-    with time_machine.travel(soon.not_before, tick=False):
+    with time_machine.travel(soon.not_before + timedelta(minutes=1), tick=False):
         result = dispatch_due()
         run_worker(queue)
         assert result.cancelled["not-waiting-for-resident"] == 2 and smtp.messages == []

@@ -37,18 +37,28 @@ def _request_document(due=DUE, kind=TaskKind.DOCUMENT, holder=Holder.RESIDENT):
     return resident, task
 
 
-def test_a_document_request_plans_three_reminders_per_channel(app: Flask) -> None:
+def test_a_document_request_plans_the_next_morning_and_three_reminders_per_channel(
+    app: Flask,
+) -> None:
     with time_machine.travel(NOW, tick=False):
         resident, task = _request_document()
         db.session.commit()
     planned = rows()
-    assert len(planned) == 6
-    assert {(r.template, r.channel) for r in planned} == {
-        (t, c)
-        for t in ("document-due-soon", "document-due-today", "document-overdue")
+    assert len(planned) == 4 * 2
+    assert {(r.dedupe_key.split(":")[2], r.template, r.channel) for r in planned} == {
+        (name, t, c)
+        for name, t in (
+            ("document-first", "document-due-soon"),
+            ("document-due-3d", "document-due-soon"),
+            ("document-due-today", "document-due-today"),
+            ("document-overdue", "document-overdue"),
+        )
         for c in (Channel.EMAIL, Channel.SMS)  # push only with a device (test_push.py)
     }
-    soon = next(r for r in planned if r.template == "document-due-soon")
+    # The first reminder follows the request: the next morning at 09:00.
+    first = next(r for r in planned if ":document-first:" in r.dedupe_key)
+    assert first.not_before == local(in_days(1, DAY), 9)
+    soon = next(r for r in planned if ":document-due-3d:" in r.dedupe_key)
     # Three days before the due date at 09:00 in Amsterdam; it expires when the due date begins.
     assert soon.not_before == local(in_days(-3, DUE), 9)
     assert soon.expires_at == local(DUE)
@@ -69,7 +79,13 @@ def test_other_tasks_and_tasks_without_due_date_plan_nothing(app: Flask) -> None
 def test_moments_already_past_are_not_planned(app: Flask) -> None:
     with time_machine.travel(NOW, tick=False):
         _request_document(due=in_days(1, DAY))
-    assert {r.template for r in rows()} == {"document-due-today", "document-overdue"}
+    # Three days before is past; due within a day, so the first reminder is now.
+    assert {r.dedupe_key.split(":")[2] for r in rows()} == {
+        "document-first",
+        "document-due-today",
+        "document-overdue",
+    }
+    assert {r.not_before for r in rows() if ":document-first:" in r.dedupe_key} == {NOW}
 
 
 def test_planning_twice_is_a_no_op(app: Flask) -> None:
@@ -89,9 +105,10 @@ def test_a_new_due_date_cancels_the_old_reminders_and_plans_new_ones(app: Flask)
         task.due_date = DUE + timedelta(days=7)
         plan_document_reminders(task)
         db.session.commit()
-    assert len(rows(status=NotificationStatus.CANCELLED, status_reason="rescheduled")) == 6
+    per_task = 4 * len(Channel)  # the first reminder and the ladder of three
+    assert len(rows(status=NotificationStatus.CANCELLED, status_reason="rescheduled")) == per_task
     live = rows(status=NotificationStatus.PENDING)
-    assert len(live) == 6 and {r.personalisation["due"] for r in live} == {
+    assert len(live) == per_task and {r.personalisation["due"] for r in live} == {
         in_days(7, DUE).isoformat()
     }
     # Moving it back plans the original moment again: cancelled rows do not block their key.

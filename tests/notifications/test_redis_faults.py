@@ -14,9 +14,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
 from rq import Queue
+from sqlalchemy import select
 
 from app import clock
 from app.demo import DEMO_RESIDENTS
+from app.extensions import db
+from app.models import Notification
 from app.models.notification import NotificationStatus as S
 from app.services.accounts import resident_for_bsn
 from app.services.appointments import free_slots
@@ -92,6 +95,16 @@ def test_redis_stopped_while_a_resident_books_then_the_reminder_goes_once(
             },
         )
         assert saved.status_code == 303
+        # The resident proves the new address with the link in the e-mail (issue 15): until
+        # then nothing else would be sent there.
+        link = (
+            db.session.scalars(select(Notification).where(Notification.template == "confirm-email"))
+            .one()
+            .personalisation["link"]
+        )
+        path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+        done = client.post(path, data={"csrf_token": _csrf(client, path)})
+        assert "bevestigd" in done.get_data(as_text=True)
         booked = client.post(
             "/afspraken/maken",
             data={
@@ -118,7 +131,10 @@ def test_redis_stopped_while_a_resident_books_then_the_reminder_goes_once(
         run_worker(queue)
         dispatch_due()
         run_worker(queue)
-    assert [m.rcpt_tos for m in smtp.messages] == [["kees@example.nl"]]
+    # The confirmation link went first; then the reminder, once.
+    reminders = [m for m in smtp.messages if b"Bevestig uw e-mailadres" not in m.content]
+    assert [m.rcpt_tos for m in reminders] == [["kees@example.nl"]]
+    assert len(smtp.messages) == 2
     (day_before,) = rows(
         resident_id=resident_id, template="appointment-day-before", channel="email"
     )

@@ -21,7 +21,8 @@ from sqlalchemy import or_
 from app import clock
 from app.extensions import db
 from app.models import Notification, Resident
-from app.models.notification import Channel, NotificationStatus
+from app.models.notification import Channel, NotificationStatus, ReminderKind
+from app.services.notifications.confirmation import is_waiting
 from app.services.notifications.dispatch import enqueue_deliver, reminder_queue
 from app.services.notifications.email import SmtpSettings, build_message, send_email
 from app.services.notifications.errors import PermanentFailure, TransientFailure
@@ -84,6 +85,8 @@ def deliver(notification_id: str) -> str:
         reason = "opted-out"
     elif not address:
         reason = "no-address"
+    elif row.kind is not ReminderKind.CONFIRM and is_waiting(row.resident_id, row.channel, address):
+        reason = "unconfirmed"
     if reason is not None:
         transition_one(
             row.id,

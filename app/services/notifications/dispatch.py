@@ -38,6 +38,7 @@ from app.models import (
 )
 from app.models.notification import Channel, NotificationStatus, ReminderKind
 from app.queues import get_queue
+from app.services.notifications.confirmation import waiting_addresses
 from app.services.notifications.outbox import CHUNK, transition
 from app.services.notifications.preferences import Preferences, preferences_from_row
 from app.services.notifications.push import PUSH_ADDRESS
@@ -149,6 +150,7 @@ class Due:
     subject_id: str
     address: str
     prefs: Preferences
+    resident_id: int = 0
 
 
 def _lock_due(now: datetime, limit: int) -> list[Due]:
@@ -160,6 +162,7 @@ def _lock_due(now: datetime, limit: int) -> list[Due]:
             Notification.expires_at,
             Notification.subject_type,
             Notification.subject_id,
+            Notification.resident_id,
             Resident.email,
             Resident.phone,
             ReminderPreference,
@@ -173,13 +176,33 @@ def _lock_due(now: datetime, limit: int) -> list[Due]:
         .with_for_update(skip_locked=True, of=Notification)
     )
     rows = []
-    for nid, kind, channel, expires, stype, sid, email, phone, pref, push in db.session.execute(
-        stmt
-    ):
+    for (
+        nid,
+        kind,
+        channel,
+        expires,
+        stype,
+        sid,
+        rid,
+        email,
+        phone,
+        pref,
+        push,
+    ) in db.session.execute(stmt):
         push_address = PUSH_ADDRESS if push else ""
         address = {Channel.EMAIL: email, Channel.SMS: phone, Channel.PUSH: push_address}[channel]
         rows.append(
-            Due(nid, kind, channel, expires, stype, sid, address or "", preferences_from_row(pref))
+            Due(
+                nid,
+                kind,
+                channel,
+                expires,
+                stype,
+                sid,
+                address or "",
+                preferences_from_row(pref),
+                rid,
+            )
         )
     return rows
 
@@ -203,7 +226,12 @@ def _closed_tasks(rows: Sequence[Due]) -> set[str]:
     return closed
 
 
-def why_not_send(row: Due, now: datetime, closed: set[str]) -> str | None:
+def why_not_send(
+    row: Due,
+    now: datetime,
+    closed: set[str],
+    waiting: frozenset[tuple[int, str, str]] = frozenset(),
+) -> str | None:
     """The cancel reason for a due row, or None when it may go (quiet hours aside)."""
     if row.expires_at is not None and row.expires_at <= now:
         return "expired"
@@ -213,17 +241,22 @@ def why_not_send(row: Due, now: datetime, closed: set[str]) -> str | None:
         return "opted-out"
     if not row.address:
         return "no-address"
+    if row.kind is not ReminderKind.CONFIRM and (
+        (row.resident_id, str(row.channel), row.address) in waiting
+    ):
+        return "unconfirmed"
     return None
 
 
 def _dispatch_batch(now: datetime, limit: int, result: DispatchResult) -> tuple[int, list[str]]:
     rows = _lock_due(now, limit)
     closed = _closed_tasks(rows)
+    waiting = frozenset(waiting_addresses(r.resident_id for r in rows))
     sendable: list[str] = []
     cancel: dict[str, list[str]] = defaultdict(list)
     defer: dict[datetime, list[str]] = defaultdict(list)
     for row in rows:
-        reason = why_not_send(row, now, closed)
+        reason = why_not_send(row, now, closed, waiting)
         if reason is None:
             allowed = next_allowed(now, row.prefs.quiet_start, row.prefs.quiet_end)
             if allowed > now:

@@ -75,8 +75,41 @@ def dedupe_key(plan: SubjectPlan, occurrence: Occurrence, channel: Channel) -> s
     return f"{plan.subject_type}:{plan.subject_id}:{occurrence.name}:{occurrence.target}:{channel}"
 
 
-def document_occurrences(due: date) -> list[Occurrence]:
-    """3 days before and on the due date (09:00), and once when overdue (the day after)."""
+def first_occurrence(due: date, asked_at: datetime, ladder: list[Occurrence]) -> Occurrence | None:
+    """A new request's first reminder follows its deadline: the next morning (09:00), or at once
+    when it is due within a day (the dispatcher holds it through quiet hours). None when the
+    ladder already has a moment at or before that one."""
+    asked_day = asked_at.astimezone(AMSTERDAM).date()
+    if due <= asked_day + timedelta(days=1):
+        # Now (planning runs a moment after the request was made).
+        send_at = max(asked_at, clock.now())
+    else:
+        send_at = _local(asked_day + timedelta(days=1), DOCUMENT_SEND_TIME)
+    if any(asked_at <= occ.send_at <= send_at for occ in ladder):
+        return None
+    template = (
+        "document-due-today"
+        if send_at.astimezone(AMSTERDAM).date() == due
+        else ("document-due-soon")
+    )
+    return Occurrence(
+        "document-first",
+        template,
+        send_at,
+        _local(due + timedelta(days=1), time(0)),
+        due.isoformat(),
+    )
+
+
+def document_occurrences(due: date, asked_at: datetime | None = None) -> list[Occurrence]:
+    """3 days before and on the due date (09:00), and once when overdue (the day after); for a
+    request asked at `asked_at`, first the next morning (first_occurrence)."""
+    ladder = _document_ladder(due)
+    first = first_occurrence(due, asked_at, ladder) if asked_at is not None else None
+    return [first, *ladder] if first is not None else ladder
+
+
+def _document_ladder(due: date) -> list[Occurrence]:
     target = due.isoformat()
     return [
         Occurrence(
@@ -324,7 +357,7 @@ def document_plan(task: Task, resident_id: int) -> SubjectPlan:
             "organisation": task.organisation.name,
             "due": task.due_date.isoformat(),
         },
-        document_occurrences(task.due_date),
+        document_occurrences(task.due_date, task.created_at),
     )
 
 
@@ -376,6 +409,7 @@ def plan_appointment_reminders(
     starts_at: datetime,
     title: str = "",
     organisation: str = "",
+    how: dict[str, str] | None = None,
     now: datetime | None = None,
 ) -> int:
     """For a booked or moved appointment: the day before and two hours before. Booking again
@@ -386,7 +420,12 @@ def plan_appointment_reminders(
         str(appointment_id),
         resident_id,
         ReminderKind.APPOINTMENT,
-        {"title": title, "organisation": organisation, "starts_at": starts_at.isoformat()},
+        {
+            "title": title,
+            "organisation": organisation,
+            "starts_at": starts_at.isoformat(),
+            **(how or {}),
+        },
         appointment_occurrences(starts_at),
     )
     return apply_plans([plan], now=now)
@@ -405,18 +444,30 @@ class BookedAppointment(Protocol):
     def task(self) -> Any: ...
 
 
+def appointment_how(slot: Any) -> dict[str, str]:
+    """How the appointment happens, as stored values the e-mail turns into words in the
+    resident's language: the channel, who calls or receives, and where (or how the video link
+    arrives). Desk without a location: the organisation's address."""
+    location = slot.location or (slot.organisation.address if slot.channel == "desk" else "")
+    return {"channel": str(slot.channel), "with_whom": slot.with_whom, "location": location}
+
+
 def plan_reminders_for_appointment(
-    appointment: BookedAppointment, *, now: datetime | None = None
+    appointment: BookedAppointment, *, title: str | None = None, now: datetime | None = None
 ) -> int:
     """The hook for app.services.appointments: call after booking or moving (once the new slot is
-    held and flushed); for a cancelled appointment call cancel_reminders_for('appointment', id)."""
+    held and flushed); for a cancelled appointment call cancel_reminders_for('appointment', id).
+    `title` is what it is about (the topic); by default the task's title."""
     residents = _residents_of_dossiers({appointment.dossier_id})
     task = appointment.task
+    if title is None:
+        title = task.title if task is not None else ""
     return plan_appointment_reminders(
         appointment.id,
         resident_id=residents[appointment.dossier_id],
         starts_at=appointment.slot.starts_at,
-        title=task.title if task is not None else "",
+        title=title,
         organisation=appointment.slot.organisation.name,
+        how=appointment_how(appointment.slot),
         now=now,
     )

@@ -15,6 +15,7 @@ from app import clock
 from app.extensions import db
 from app.models import Dossier, Notification, ReminderPreference, Resident
 from app.models.notification import UNSENT, Channel, NotificationStatus, ReminderKind
+from app.services.notifications.confirmation import address_changed
 from app.services.notifications.outbox import transition
 from app.services.notifications.push import PUSH_ADDRESS, has_devices
 from app.services.notifications.quiet_hours import parse_hhmm
@@ -77,8 +78,14 @@ class Preferences:
     document: frozenset[Channel]
     quiet_start: time
     quiet_end: time
+    # Change notices ('er staat iets nieuws voor u').
+    change: frozenset[Channel] = CHOICES["both"]
 
     def channels_for(self, kind: ReminderKind) -> frozenset[Channel]:
+        if kind is ReminderKind.CHANGE:
+            return self.change
+        if kind is ReminderKind.CONFIRM:
+            return frozenset(Channel)  # the proof of an address the resident just gave
         return self.appointment if kind is ReminderKind.APPOINTMENT else self.document
 
     def allows(self, kind: ReminderKind, channel: Channel) -> bool:
@@ -103,6 +110,7 @@ def preferences_from_row(row: ReminderPreference | None) -> Preferences:
         row.channels_for(ReminderKind.DOCUMENT),
         row.quiet_start if row.quiet_start is not None else start,
         row.quiet_end if row.quiet_end is not None else end,
+        row.channels_for(ReminderKind.CHANGE),
     )
 
 
@@ -125,17 +133,24 @@ def save_contact_and_preferences(
     document: frozenset[Channel],
     quiet_start: time,
     quiet_end: time,
+    change: frozenset[Channel] | None = None,
 ) -> None:
     """Store validated values (the form validates), committed. Planned reminders pick them up at
-    dispatch: a channel switched off after planning makes those reminders end as 'cancelled'."""
+    dispatch: a channel switched off after planning makes those reminders end as 'cancelled'. A
+    new address gets its confirmation link or code (app.services.notifications.confirmation)."""
+    old_email, old_phone = resident.email, resident.phone
     resident.email = email
     resident.phone = phone_e164
+    address_changed(resident, Channel.EMAIL, old_email, email)
+    address_changed(resident, Channel.SMS, old_phone, phone_e164)
     row = db.session.get(ReminderPreference, resident.id)
     if row is None:
         row = ReminderPreference(resident_id=resident.id)
         db.session.add(row)
     row.appointment_channels = ",".join(sorted(appointment))
     row.document_channels = ",".join(sorted(document))
+    if change is not None:
+        row.change_channels = ",".join(sorted(change))
     row.quiet_start = quiet_start
     row.quiet_end = quiet_end
     row.updated_at = clock.now()
@@ -145,7 +160,11 @@ def save_contact_and_preferences(
 def email_reminders_on(resident_id: int) -> bool:
     """True while any kind of reminder may still come by e-mail."""
     prefs = preferences_for(resident_id)
-    return Channel.EMAIL in prefs.appointment or Channel.EMAIL in prefs.document
+    return any(
+        Channel.EMAIL in prefs.channels_for(kind)
+        for kind in ReminderKind
+        if kind is not ReminderKind.CONFIRM
+    )
 
 
 @dataclass(frozen=True)
@@ -164,7 +183,11 @@ def stop_email_reminders(resident: Resident) -> StopOutcome:
     db.session.flush()
     row = db.session.get(ReminderPreference, resident.id)
     before = preferences_from_row(row)
-    changed = Channel.EMAIL in before.appointment or Channel.EMAIL in before.document
+    changed = any(
+        Channel.EMAIL in before.channels_for(kind)
+        for kind in ReminderKind
+        if kind is not ReminderKind.CONFIRM
+    )
     if changed:
         if row is None:
             # No row meant the defaults; keep the default quiet hours (None) and SMS.
@@ -172,6 +195,7 @@ def stop_email_reminders(resident: Resident) -> StopOutcome:
             db.session.add(row)
         row.appointment_channels = ",".join(sorted(before.appointment - {Channel.EMAIL}))
         row.document_channels = ",".join(sorted(before.document - {Channel.EMAIL}))
+        row.change_channels = ",".join(sorted(before.change - {Channel.EMAIL}))
         row.updated_at = clock.now()
         dossier = db.session.scalar(select(Dossier).where(Dossier.resident_id == resident.id))
         if dossier is not None:

@@ -84,6 +84,120 @@ TEMPLATES: dict[tuple[str, int], dict[str, TemplateText]] = {
             link_text="See your appointment in Mijn Overzicht",
         ),
     },
+    # Version 2: the e-mail also says how it happens and who does what ({how}).
+    ("appointment-day-before", 2): {
+        "nl": TemplateText(
+            sms="Mijn Overzicht: u heeft een afspraak op {date} om {time}. "
+            "Kunt u niet? Laat het ons weten via {url}",
+            subject="Herinnering: uw afspraak op {date}",
+            paragraphs=(
+                "U heeft een afspraak met {organisation} op {date} om {time}.",
+                "Over: {title}.",
+                "{how}",
+                "Kunt u niet komen? Laat het ons zo snel mogelijk weten.",
+            ),
+            link_text="Bekijk uw afspraak in Mijn Overzicht",
+        ),
+        "en": TemplateText(
+            sms="Mijn Overzicht: you have an appointment on {date} at {time}. "
+            "Cannot make it? Let us know at {url}",
+            subject="Reminder: your appointment on {date}",
+            paragraphs=(
+                "You have an appointment with {organisation} on {date} at {time}.",
+                "About: {title}.",
+                "{how}",
+                "Cannot make it? Please let us know as soon as possible.",
+            ),
+            link_text="See your appointment in Mijn Overzicht",
+        ),
+    },
+    ("appointment-soon", 2): {
+        "nl": TemplateText(
+            sms="Mijn Overzicht: vandaag om {time} heeft u een afspraak. Meer informatie: {url}",
+            subject="Herinnering: vandaag om {time} uw afspraak",
+            paragraphs=(
+                "Vandaag om {time} heeft u een afspraak met {organisation}.",
+                "Over: {title}.",
+                "{how}",
+            ),
+            link_text="Bekijk uw afspraak in Mijn Overzicht",
+        ),
+        "en": TemplateText(
+            sms="Mijn Overzicht: you have an appointment today at {time}. More information: {url}",
+            subject="Reminder: your appointment today at {time}",
+            paragraphs=(
+                "Today at {time} you have an appointment with {organisation}.",
+                "About: {title}.",
+                "{how}",
+            ),
+            link_text="See your appointment in Mijn Overzicht",
+        ),
+    },
+    # A change notice: discreet everywhere outside the portal. The SMS and the subject name the
+    # organisation and that something is waiting, never what; the e-mail lists the kinds of
+    # change ({changes}: one paragraph each, see CHANGE_TEXTS), never a title or an amount.
+    ("change-notice", 1): {
+        "nl": TemplateText(
+            sms="{organisation}: er staat iets nieuws voor u in Mijn Overzicht. Kijk op {url}",
+            subject="{organisation}: er staat iets nieuws voor u in Mijn Overzicht",
+            paragraphs=(
+                "Er is iets veranderd in uw dossier bij {organisation}.",
+                "{changes}",
+                "Kijk in Mijn Overzicht wat er nieuw is.",
+            ),
+            link_text="Naar Mijn Overzicht",
+        ),
+        "en": TemplateText(
+            sms="{organisation}: there is something new for you in Mijn Overzicht. See {url}",
+            subject="{organisation}: there is something new for you in Mijn Overzicht",
+            paragraphs=(
+                "Something changed in your dossier with {organisation}.",
+                "{changes}",
+                "Look in Mijn Overzicht to see what is new.",
+            ),
+            link_text="Go to Mijn Overzicht",
+        ),
+    },
+    # Proving a new address (app.services.notifications.confirmation). {link}: the signed
+    # confirmation link; {code}: the six-digit code.
+    ("confirm-email", 1): {
+        "nl": TemplateText(
+            sms="",
+            subject="Bevestig uw e-mailadres voor Mijn Overzicht",
+            paragraphs=(
+                "U heeft dit e-mailadres opgegeven in Mijn Overzicht.",
+                "Klik op de link om te laten zien dat het van u is. De link werkt 2 dagen.",
+                "Heeft u dit niet zelf gedaan? Dan hoeft u niets te doen.",
+            ),
+            link_text="Bevestig mijn e-mailadres",
+        ),
+        "en": TemplateText(
+            sms="",
+            subject="Confirm your e-mail address for Mijn Overzicht",
+            paragraphs=(
+                "You gave this e-mail address in Mijn Overzicht.",
+                "Use the link to show that it is yours. The link works for 2 days.",
+                "Did you not do this yourself? Then you do not need to do anything.",
+            ),
+            link_text="Confirm my e-mail address",
+        ),
+    },
+    ("confirm-sms", 1): {
+        "nl": TemplateText(
+            sms="Mijn Overzicht: uw code is {code}. Vul de code in bij Mijn gegevens. "
+            "De code werkt 15 minuten.",
+            subject="Uw code voor Mijn Overzicht",
+            paragraphs=("Uw code is {code}.",),
+            link_text="Naar Mijn Overzicht",
+        ),
+        "en": TemplateText(
+            sms="Mijn Overzicht: your code is {code}. Enter it on the My details page. "
+            "The code works for 15 minutes.",
+            subject="Your code for Mijn Overzicht",
+            paragraphs=("Your code is {code}.",),
+            link_text="Go to Mijn Overzicht",
+        ),
+    },
     ("document-due-soon", 1): {
         "nl": TemplateText(
             sms="Mijn Overzicht: wilt u uiterlijk {date} een document sturen? Kijk op {url}",
@@ -179,10 +293,40 @@ STOP_TEXTS: dict[str, StopText] = {
     ),
 }
 
+# One line per kind of change in a change notice e-mail (app.services.notifications.changes).
+CHANGE_TEXTS: dict[str, dict[str, str]] = {
+    "nl": {
+        "document-approved": "Een document dat u stuurde is goedgekeurd.",
+        "document-rejected": "Een document dat u stuurde is niet goedgekeurd. "
+        "U kunt een nieuw bestand sturen.",
+        "question-answered": "Uw vraag is beantwoord.",
+        "new-request": "Er is iets nieuws dat u moet doen.",
+        "appointment-booked": "Er is een afspraak voor u gemaakt.",
+        "appointment-moved": "Uw afspraak is verzet.",
+        "appointment-cancelled": "Uw afspraak is afgezegd.",
+        "message": "U heeft een bericht gekregen.",
+    },
+    "en": {
+        "document-approved": "A document you sent was approved.",
+        "document-rejected": "A document you sent was not approved. You can send a new file.",
+        "question-answered": "Your question was answered.",
+        "new-request": "There is something new you need to do.",
+        "appointment-booked": "An appointment was made for you.",
+        "appointment-moved": "Your appointment was moved.",
+        "appointment-cancelled": "Your appointment was cancelled.",
+        "message": "You got a message.",
+    },
+}
+# Several organisations in one notice: the first one's name and this.
+AND_OTHERS = {"nl": "{first} en anderen", "en": "{first} and others"}
+
 # The version new plans pin.
 CURRENT: dict[str, int] = {
-    "appointment-day-before": 1,
-    "appointment-soon": 1,
+    "change-notice": 1,
+    "confirm-email": 1,
+    "confirm-sms": 1,
+    "appointment-day-before": 2,
+    "appointment-soon": 2,
     "document-due-soon": 1,
     "document-due-today": 1,
     "document-overdue": 1,
@@ -208,14 +352,72 @@ def _language(lang: str) -> str:
     return lang if lang in ("nl", "en") else "nl"
 
 
+# How an appointment happens ({how}), by channel: who calls, where to go, or the video call.
+HOW_TEXTS: dict[str, dict[str, str]] = {
+    "nl": {
+        "phone": "{who} belt u.",
+        "desk": "Kom naar: {location}.",
+        "desk-with": "Kom naar: {location}. U spreekt met {with_whom}.",
+        "video": "Het is een videogesprek. {location}",
+        "video-no-link": "Het is een videogesprek. U krijgt de link op tijd.",
+        "who": "{with_whom} van {organisation}",
+    },
+    "en": {
+        "phone": "{who} will call you.",
+        "desk": "Come to: {location}.",
+        "desk-with": "Come to: {location}. You will see {with_whom}.",
+        "video": "It is a video call. {location}",
+        "video-no-link": "It is a video call. You will get the link in time.",
+        "who": "{with_whom} from {organisation}",
+    },
+}
+
+
+def how_text(personalisation: dict[str, Any], lang: str) -> str:
+    """'M. Bakker van Gemeente Rijnstad belt u.' / 'Kom naar: Stadhuisplein 1, balie 3.'"""
+    channel = str(personalisation.get("channel", ""))
+    texts = HOW_TEXTS[lang]
+    values = {
+        "organisation": str(personalisation.get("organisation", "")),
+        "with_whom": str(personalisation.get("with_whom", "")),
+        "location": str(personalisation.get("location", "")).rstrip("."),
+    }
+    if channel == "phone":
+        who = texts["who"].format(**values) if values["with_whom"] else values["organisation"]
+        return texts["phone"].format(who=who)
+    if channel == "desk" and values["location"]:
+        key = "desk-with" if values["with_whom"] else "desk"
+        return texts[key].format(**values)
+    if channel == "video":
+        key = "video" if values["location"] else "video-no-link"
+        return texts[key].format(**values).strip()
+    return ""
+
+
+def _organisations(personalisation: dict[str, Any], lang: str) -> str:
+    names = [str(n) for n in personalisation.get("organisations", []) if n]
+    if not names:
+        return str(personalisation.get("organisation", ""))
+    if len(names) == 1:
+        return names[0]
+    return AND_OTHERS[_language(lang)].format(first=names[0])
+
+
+def change_lines(personalisation: dict[str, Any], lang: str) -> list[str]:
+    texts = CHANGE_TEXTS[_language(lang)]
+    return [texts[c] for c in personalisation.get("changes", []) if c in texts]
+
+
 def format_values(personalisation: dict[str, Any], lang: str, portal_url: str) -> dict[str, str]:
     """Turn stored values (ISO dates, UTC datetimes) into words in the resident's language."""
     values = {
         "title": str(personalisation.get("title", "")),
-        "organisation": str(personalisation.get("organisation", "")),
+        "organisation": _organisations(personalisation, lang),
         "url": portal_url,
         "date": "",
         "time": "",
+        "how": how_text(personalisation, lang if lang in HOW_TEXTS else "nl"),
+        "code": str(personalisation.get("code", "")),
     }
     if personalisation.get("starts_at"):
         local = datetime.fromisoformat(personalisation["starts_at"]).astimezone(AMSTERDAM)
@@ -243,10 +445,19 @@ def render(
     lang = _language(lang)
     text = TEMPLATES[(template, version)][lang]
     values = format_values(personalisation, lang, portal_url)
+    # A confirmation e-mail's link is its own signed URL, not the portal's front page.
+    portal_url = str(personalisation.get("link") or portal_url)
     if channel is Channel.SMS:
         body = text.sms.format(**values)
         return Rendered("", body, (body,), "", portal_url, lang)
-    paragraphs = tuple(p.format(**values) for p in text.paragraphs)
+    # A paragraph that came out empty ({how} of an appointment without details) is left out;
+    # {changes} becomes one paragraph per kind of change.
+    paragraphs: tuple[str, ...] = ()
+    for paragraph in text.paragraphs:
+        if paragraph == "{changes}":
+            paragraphs += tuple(change_lines(personalisation, lang))
+        elif formatted := paragraph.format(**values):
+            paragraphs += (formatted,)
     link_text = text.link_text.format(**values)
     plain = "\n\n".join([*paragraphs, f"{link_text}: {portal_url}"])
     return Rendered(text.subject.format(**values), plain, paragraphs, link_text, portal_url, lang)
