@@ -12,7 +12,6 @@ from wtforms import StringField
 
 from app.account.routes import bp
 from app.auth.guards import resident_required
-from app.extensions import db
 from app.models.notification import Channel
 from app.services.notifications.confirmation import (
     CONFIRM_CODE_ATTEMPTS,
@@ -63,7 +62,6 @@ def confirm_email(token: str) -> Response | str:
             done=False,
             problem=problem_text(error.reason),
         )
-    db.session.commit()
     return render_template("account/confirm_email.html", token=token, done=True, problem="")
 
 
@@ -79,9 +77,7 @@ def sms_code() -> Response | str:
             confirm_code(current_user, form.code.data or "")
         except ConfirmationError as error:
             problem = problem_text(error.reason)
-            db.session.commit()  # the wrong try counts
         else:
-            db.session.commit()
             flash(gettext("Your mobile number is confirmed."), "success")
             return redirect(url_for("account.index"), code=303)
     return render_template("account/sms_code.html", form=form, problem=problem)
@@ -101,7 +97,6 @@ def sms_code_again() -> Response | str:
             form=CodeForm(formdata=None),
             problem=problem_text(error.reason),
         )
-    db.session.commit()
     flash(gettext("We sent you a new code."), "success")
     return redirect(url_for("account.sms_code"), code=303)
 

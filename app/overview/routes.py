@@ -11,7 +11,7 @@ from app.htmx import render_page
 from app.live import LiveDossier
 from app.services.appointment_ics import channel_text, slot_when, where_text
 from app.services.appointments import next_appointment, topic_text
-from app.services.next_steps import rejection_reasons, steps_for, steps_for_events
+from app.services.next_steps import overview_links
 from app.services.overview import build_overview, heading, light_sentence, light_words
 
 bp = Blueprint("overview", __name__)
@@ -25,7 +25,7 @@ def index() -> Response:
     if unchanged := live.not_modified():
         return unchanged
     overview = build_overview(current_user, live.today)
-    items = overview.for_resident + overview.for_organisations
+    links = overview_links(overview)
     response = render_page(
         "overview/index.html",
         "overview/_overview.html",
@@ -39,8 +39,8 @@ def index() -> Response:
         channel_text=channel_text,
         where_text=where_text,
         topic_text=topic_text,
-        steps=steps_for(item.task for item in items),
-        rejections=rejection_reasons(item.task for item in overview.for_resident),
-        news_steps=steps_for_events(news.event for news in overview.news),
+        steps=links.steps,
+        rejections=links.rejections,
+        news_steps=links.news_steps,
     )
     return live.validate(response)

@@ -292,8 +292,8 @@ def review_document(
         if task.is_open:
             task.holder = Holder.RESIDENT
         record_event(dossier, "document_rejected", actor, subject=task.title, task=task, at=when)
+        notify_change(dossier.resident_id, Change.DOCUMENT_REJECTED, task.organisation.name)
     if audit is not None:
         audit.record()
-        notify_change(dossier.resident_id, Change.DOCUMENT_REJECTED, task.organisation.name)
     db.session.commit()
     return document

@@ -17,14 +17,13 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import (
     Appointment,
-    Document,
-    DocumentStatus,
     Holder,
     Question,
     Task,
     TaskKind,
     TimelineEvent,
 )
+from app.services.overview import Overview
 
 
 @dataclass(frozen=True)
@@ -33,27 +32,6 @@ class Step:
 
     url: str
     label: str
-
-
-def rejection_reasons(tasks: Iterable[Task]) -> dict[int, str]:
-    """Task id -> why its newest file was not approved, for document requests whose newest file
-    was turned down (a newer file waiting for review means the reason no longer applies)."""
-    ids = [t.id for t in tasks if t.kind is TaskKind.DOCUMENT]
-    if not ids:
-        return {}
-    newest: dict[int, tuple[DocumentStatus, str]] = {}
-    rows = db.session.execute(
-        select(Document.task_id, Document.status, Document.reason)
-        .where(Document.task_id.in_(ids))
-        .order_by(Document.uploaded_at, Document.id)
-    )
-    for task_id, status, reason in rows:
-        newest[task_id] = (status, reason)
-    return {
-        task_id: reason
-        for task_id, (status, reason) in newest.items()
-        if status is DocumentStatus.REJECTED and reason
-    }
 
 
 def _with_places(task_ids: list[int]) -> list[tuple[Task, int | None, int | None]]:
@@ -80,12 +58,6 @@ def _steps(rows: list[tuple[Task, int | None, int | None]], url_for: LinkFor) ->
         if step is not None:
             steps[task.id] = step
     return steps
-
-
-def steps_for(tasks: Iterable[Task], url_for: LinkFor = flask_url_for) -> dict[int, Step]:
-    """Task id -> the place where the resident does it (their own items) or reads more about it
-    (the organisations' items)."""
-    return _steps(_with_places(sorted({t.id for t in tasks})), url_for)
 
 
 def _step(
@@ -134,3 +106,27 @@ def steps_for_events(
     return {
         e.id: by_task[e.task_id] for e in events if e.task_id is not None and e.task_id in by_task
     }
+
+
+@dataclass(frozen=True)
+class OverviewLinks:
+    steps: dict[int, Step]  # task id -> step, for the items
+    rejections: dict[int, str]  # task id -> reason, for the resident's own items
+    news_steps: dict[int, Step]  # event id -> step, for the news lines
+
+
+def overview_links(overview: Overview, url_for: LinkFor = flask_url_for) -> OverviewLinks:
+    """Where the overview's items and news lead, from what build_overview fetched with the tasks
+    (no statement of its own)."""
+    by_task = _steps(list(overview.places.values()), url_for)
+    items = overview.for_resident + overview.for_organisations
+    news = [n.event for n in overview.news if n.event.task_id is not None]
+    return OverviewLinks(
+        steps={i.task.id: by_task[i.task.id] for i in items if i.task.id in by_task},
+        rejections={
+            i.task.id: overview.rejections[i.task.id]
+            for i in overview.for_resident
+            if i.task.id in overview.rejections
+        },
+        news_steps={e.id: by_task[e.task_id] for e in news if e.task_id in by_task},
+    )

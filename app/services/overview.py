@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext, ngettext
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.dates import long_date, when
 from app.extensions import db
-from app.models import Dossier, Holder, Resident, Task, TaskStatus, TimelineEvent
+from app.models import (
+    Appointment,
+    Document,
+    DocumentStatus,
+    Dossier,
+    Holder,
+    Question,
+    Resident,
+    Task,
+    TaskStatus,
+    TimelineEvent,
+)
 from app.services.timeline import actor_text, event_text, latest_events
 from app.services.traffic_light import Light, LightState, light_for
 
@@ -45,6 +56,11 @@ class Overview:
     for_organisations: list[Item]
     news: list[News]
     today: date
+    # Task id -> (task, its question thread id, its appointment id): where each item and news
+    # line leads (app.services.next_steps), fetched with the tasks.
+    places: dict[int, Place] = field(default_factory=dict)
+    # Task id -> why the newest file of that document request was turned down.
+    rejections: dict[int, str] = field(default_factory=dict)
 
     @property
     def light(self) -> Light:
@@ -142,16 +158,63 @@ def open_tasks(dossier: Dossier) -> list[Task]:
     return list(db.session.scalars(stmt))
 
 
+Place = tuple[Task, int | None, int | None]
+
+
+def _tasks_and_places(
+    dossier: Dossier, also: set[int]
+) -> tuple[list[Task], dict[int, Place], dict[int, str]]:
+    """The open tasks (and the tasks in `also`: what the news is about) in one statement, each
+    with its question thread, its appointment and its newest file's rejection reason."""
+    newest_file = (
+        select(Document.id)
+        .where(Document.task_id == Task.id)
+        .order_by(Document.uploaded_at.desc(), Document.id.desc())
+        .limit(1)
+        .correlate(Task)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(Task, Question.id, Appointment.id, Document.status, Document.reason)
+        .outerjoin(Question, Question.task_id == Task.id)
+        .outerjoin(Appointment, Appointment.task_id == Task.id)
+        .outerjoin(Document, Document.id == newest_file)
+        .where(
+            Task.dossier_id == dossier.id,
+            or_(Task.status == TaskStatus.OPEN, Task.id.in_(sorted(also))),
+        )
+        .options(joinedload(Task.organisation))
+    )
+    open_ones: list[Task] = []
+    places: dict[int, Place] = {}
+    rejections: dict[int, str] = {}
+    for task, question_id, appointment_id, status, reason in db.session.execute(stmt):
+        if task.id in places:  # a second thread or appointment of one task: the first leads
+            continue
+        places[task.id] = (task, question_id, appointment_id)
+        if task.status is TaskStatus.OPEN:
+            open_ones.append(task)
+        if status is DocumentStatus.REJECTED and reason:
+            rejections[task.id] = reason
+    return open_ones, places, rejections
+
+
 def build_overview(resident: Resident, today: date, news_count: int = 3) -> Overview:
+    """Four statements in all, whatever the history: the resident with the dossier (loaded at
+    login), the latest events, the tasks with where they lead, and (in the view) the next
+    appointment."""
     dossier = resident.dossier
     if dossier is None:
         raise LookupError("resident has no dossier")
-    state = light_for(open_tasks(dossier), today)
-    news = [
-        News(event_text(e), actor_text(e), when(e.occurred_at, today), e)
-        for e in latest_events(dossier, news_count)
-    ]
+    events = latest_events(dossier, news_count) if news_count else []
+    tasks, places, rejections = _tasks_and_places(
+        dossier, {e.task_id for e in events if e.task_id is not None}
+    )
+    state = light_for(tasks, today)
+    news = [News(event_text(e), actor_text(e), when(e.occurred_at, today), e) for e in events]
     return Overview(
+        places=places,
+        rejections=rejections,
         resident=resident,
         dossier=dossier,
         state=state,

@@ -29,7 +29,6 @@ from app.models import AppointmentSlot, Channel, Dossier, Resident, StaffMember
 from app.services.access_log import record_staff_print as record_access_print
 from app.services.appointment_ics import callback_number, channel_text, slot_when, where_text
 from app.services.appointments import appointments_of, topic_text
-from app.services.next_steps import rejection_reasons
 from app.services.overview import Item, Overview, build_overview, heading, light_sentence
 from app.services.staff_visibility import StaffReading
 
@@ -295,5 +294,9 @@ def build_summary(resident: Resident, today: date, limits: Limits = LIMITS[0]) -
         portal_url=config.get("PORTAL_URL") or config["SAML_SP_BASE_URL"],
         help_phone=config["HELP_PHONE"],
         help_hours=help_hours(),
-        rejections=rejection_reasons(i.task for i in to_do),
+        rejections={
+            i.task.id: overview.rejections[i.task.id]
+            for i in to_do
+            if i.task.id in overview.rejections
+        },
     )

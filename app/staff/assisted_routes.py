@@ -24,7 +24,7 @@ from app.responses import no_store
 from app.services import appointment_ics, appointments, staff_work
 from app.services import documents as document_service
 from app.services.access_log import AccessEntry
-from app.services.next_steps import rejection_reasons, steps_for, steps_for_events
+from app.services.next_steps import overview_links
 from app.services.overview import build_overview, heading, light_sentence, light_words
 from app.services.storage import get_storage
 from app.services.summary import SummaryForbidden, Viewer, summary_for
@@ -92,10 +92,10 @@ def assisted(dossier_id: int) -> Response:
     links = _resident_links_for_staff(sd.dossier.id)
     context: dict[str, Any] = _appointment_words(today)
     # The resident's buttons and reasons, word for word; the buttons open the staff pages.
-    items = overview.for_resident + overview.for_organisations
-    context["steps"] = steps_for((i.task for i in items), links)
-    context["rejections"] = rejection_reasons(i.task for i in overview.for_resident)
-    context["news_steps"] = steps_for_events((n.event for n in overview.news), links)
+    found = overview_links(overview, links)
+    context["steps"] = found.steps
+    context["rejections"] = found.rejections
+    context["news_steps"] = found.news_steps
     context["next_appointment"] = appointments.next_appointment(sd.dossier)
     html = render_template(
         "staff/assisted.html",

@@ -35,6 +35,7 @@ from app.models.notification import (
     new_notification_id,
 )
 from app.services.notifications.outbox import CHUNK
+from app.services.notifications.push import residents_with_devices
 from app.services.notifications.templates import current_version
 
 TEMPLATE = "change-notice"
@@ -150,7 +151,11 @@ def notify_change(
     now = now or clock.now()
     db.session.flush()
     soon = now + window()
+    # Push only to a resident with a device now; turning one on later copies what is unsent.
+    with_push = residents_with_devices({resident_id})
     for channel in Channel:
+        if channel is Channel.PUSH and resident_id not in with_push:
+            continue
         urgent_by = soon if change in URGENT else datetime.max.replace(tzinfo=now.tzinfo)
         if _join_open(resident_id, channel, change, organisation, urgent_by):
             continue

@@ -168,10 +168,12 @@ def send_again(resident: Resident, channel: Channel) -> None:
     if row is None:
         raise ConfirmationError("none")
     _send(resident, row)
+    db.session.commit()
 
 
 def confirm_link(token: str) -> AddressConfirmation:
-    """The e-mail link: valid, not expired, and for the address the resident still has."""
+    """The e-mail link: valid, not expired, and for the address the resident still has.
+    Committed."""
     try:
         data = _serializer().loads(token, max_age=CONFIRM_LINK_HOURS * 3600)
     except BadData as exc:
@@ -187,11 +189,12 @@ def confirm_link(token: str) -> AddressConfirmation:
         raise ConfirmationError("expired")
     if row.confirmed_at is None:
         row.confirmed_at = clock.now()
+        db.session.commit()
     return row
 
 
 def confirm_code(resident: Resident, code: str) -> None:
-    """The SMS code typed on /account/sms-code (the caller commits, also after a wrong code)."""
+    """The SMS code typed on /account/sms-code. Committed, also after a wrong code (it counts)."""
     row = open_confirmation(resident.id, Channel.SMS)
     if row is None:
         raise ConfirmationError("none")
@@ -202,8 +205,10 @@ def confirm_code(resident: Resident, code: str) -> None:
     cleaned = "".join(ch for ch in code if ch.isdigit())
     if not hmac.compare_digest(_hash(cleaned), row.code_hash):
         row.attempts += 1
+        db.session.commit()
         raise ConfirmationError("too-many" if row.attempts >= CONFIRM_CODE_ATTEMPTS else "wrong")
     row.confirmed_at = clock.now()
+    db.session.commit()
 
 
 @dataclass(frozen=True)
