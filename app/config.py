@@ -205,6 +205,8 @@ class Config:
     # POSTs to a stop link per client address. Generous: a big mail provider sends every
     # one-click stop from a few addresses, and a forged token gets nowhere anyway.
     UNSUBSCRIBE_RATE_LIMIT = os.environ.get("UNSUBSCRIBE_RATE_LIMIT", "60 per minute")
+    # Hours a resident's data export (ZIP of all their data) waits to be downloaded, once.
+    DATA_EXPORT_HOURS = int(os.environ.get("DATA_EXPORT_HOURS", "24"))
 
 
 class DemoConfig(Config):

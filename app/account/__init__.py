@@ -7,6 +7,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from app.account import export_routes  # noqa: F401 - adds its routes to the account bp
     from app.account.receipts import bp as receipts_bp
     from app.account.routes import bp as account_bp
     from app.extensions import csrf

@@ -7,6 +7,7 @@ from app.models.appointment import (
     AppointmentStatus,
     Channel,
 )
+from app.models.data_export import DataExport, ExportStatus
 from app.models.document import Document, DocumentStatus
 from app.models.login_failure import LoginFailure
 from app.models.notification import Notification, NotificationEvent, ReminderPreference
@@ -24,10 +25,12 @@ __all__ = [
     "AppointmentSlot",
     "AppointmentStatus",
     "Channel",
+    "DataExport",
     "Document",
     "DocumentStatus",
     "Dossier",
     "DossierOrganisation",
+    "ExportStatus",
     "Holder",
     "LoginFailure",
     "Notification",

@@ -37,6 +37,7 @@ ACTION_TEXTS = {
     "ask_for_resident": lazy_gettext("Asked a question for you"),
     "answer_question": lazy_gettext("Answered your question"),
     "print_summary": lazy_gettext("Printed your overview"),
+    "export_data": lazy_gettext("Made a download of all your data for you"),
     "publish_slots": lazy_gettext("Published appointment times"),
     "export_log": lazy_gettext("Exported the access log"),
     # No dossier (dossier_id NULL): in the beheerder's export, never on a resident's page.

@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
         assisted_routes,
         caseload_routes,
         dossier_routes,
+        export_routes,
         login_routes,
         organisation_routes,
         question_routes,
