@@ -33,6 +33,7 @@ from tests.browser.conftest import (
     log_in_context,
 )
 from tests.browser.test_resident_keyboard import TAB_LIMIT, focus_problems, tab_to
+from tests.export.exports import AUDIT_TOKEN, export_with_token
 
 # fresh_rate_limits is autouse: every test here logs staff in afresh, past the login limit.
 from tests.staff.conftest import (  # noqa: F401
@@ -43,6 +44,7 @@ from tests.staff.conftest import (  # noqa: F401
     dossier_of,
     fresh_rate_limits,
     received_document,
+    resident_of,
     staff,
 )
 
@@ -122,6 +124,7 @@ STAFF_PAGES = [
     "admin-staff",
     "answer",
     "upload-for",
+    "data-export",
 ]
 
 
@@ -151,6 +154,8 @@ def staff_paths(storage: LocalStorage) -> dict[str, tuple[str, str | None]]:
     paths["answer"] = (f"{base}/vraag/{_question(JAN, 'gemeente-rijnstad')}", JANSEN)
     upload = next(i.task.id for i in documents.checklist(dossier_of(JAN)) if i.can_upload)
     paths["upload-for"] = (f"{base}/namens/document/{upload}", JANSEN)
+    export_with_token(resident_of(JAN), AUDIT_TOKEN, staff=staff(JANSEN))
+    paths["data-export"] = (f"/medewerker/gegevens/{AUDIT_TOKEN}", JANSEN)
     assert sorted(paths) == sorted(STAFF_PAGES)
     return paths
 

@@ -36,6 +36,7 @@ from app.services.storage import LocalStorage
 from tests import files
 from tests.export.conftest import TWIN_SECRET, make_twin, run_jobs, send_file, zip_of
 from tests.html import check_page, text_of
+from tests.i18n import nl
 from tests.login import log_in
 
 JAN = DEMO_RESIDENTS[0].bsn
@@ -94,7 +95,9 @@ def test_export_holds_exactly_this_residents_data(
     waiting = start_export(client)
 
     page = check_page(client.get(waiting).data)
-    assert "being collected" in text_of(page) or "collecting" in text_of(page)
+    assert nl(
+        app, "We are collecting your data. This takes a moment. You can wait here."
+    ) in text_of(page)
     status_link = page.select_one("#export-status a")
     assert status_link is not None and status_link["href"] == waiting, "without JS: reload link"
     assert status_link["hx-get"] == waiting and "every" in str(status_link["hx-trigger"])
@@ -176,9 +179,11 @@ def test_the_link_works_once(
     assert client.post(action, data={"csrf_token": token}).status_code == 200
     again = client.post(action, data={"csrf_token": token})
     assert again.status_code == 410
-    assert "works only once" in text_of(check_page(again.data))
+    assert nl(app, "This download no longer works") in text_of(check_page(again.data))
     page = check_page(client.get(waiting).data)
-    assert "already downloaded" in text_of(page)
+    assert nl(
+        app, "You have already downloaded this file. For safety the download works only once."
+    ) in text_of(page)
     assert storage.stored_keys() == [], "the ZIP is gone from the storage once taken"
 
 
@@ -193,7 +198,9 @@ def test_an_expired_link_is_refused(
     with time_machine.travel(later, tick=False):
         log_in(client, JAN)  # the old session ended long ago
         page = check_page(client.get(waiting).data)
-        assert "has expired" in text_of(page)
+        assert nl(
+            app, "This download has expired. For safety it works only for a short time."
+        ) in text_of(page)
         assert page.select_one("#export-status form")["action"] == "/account/gegevens"  # type: ignore[index]
         answer = client.post(action, data={"csrf_token": csrf_of(client, "/account")})
         assert answer.status_code == 410
