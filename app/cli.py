@@ -7,6 +7,7 @@ import click
 from flask import Flask
 from saml2.s_utils import UnknownSystemEntity, UnsupportedBinding
 
+from app import retention_cli
 from app.digid.entities import Entities, NotConfigured, entities
 
 DEMO_ENVIRONMENTS = ("demo", "test")
@@ -24,6 +25,8 @@ def refuse_outside_demo(app: Flask, command: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    retention_cli.init_app(app)  # `flask retention`
+
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Fill an empty database with demo organisations, staff and residents (demo/test only)."""

@@ -207,6 +207,10 @@ class Config:
     UNSUBSCRIBE_RATE_LIMIT = os.environ.get("UNSUBSCRIBE_RATE_LIMIT", "60 per minute")
     # Hours a resident's data export (ZIP of all their data) waits to be downloaded, once.
     DATA_EXPORT_HOURS = int(os.environ.get("DATA_EXPORT_HOURS", "24"))
+    # Days after staff close a dossier before its contents are deleted (app.services.retention).
+    RETENTION_DAYS_AFTER_CLOSE = int(os.environ.get("RETENTION_DAYS_AFTER_CLOSE", "730"))
+    # Days the minimal access-log rows of a deleted dossier are kept after that (0: none).
+    RETENTION_ACCESS_LOG_DAYS = int(os.environ.get("RETENTION_ACCESS_LOG_DAYS", "1825"))
 
 
 class DemoConfig(Config):

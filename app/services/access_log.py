@@ -38,6 +38,7 @@ ACTION_TEXTS = {
     "answer_question": lazy_gettext("Answered your question"),
     "print_summary": lazy_gettext("Printed your overview"),
     "export_data": lazy_gettext("Made a download of all your data for you"),
+    "close_dossier": lazy_gettext("Closed your dossier"),
     "publish_slots": lazy_gettext("Published appointment times"),
     "export_log": lazy_gettext("Exported the access log"),
     # No dossier (dossier_id NULL): in the beheerder's export, never on a resident's page.

@@ -34,6 +34,7 @@ EVENT_TEXTS = {
     "appointment_moved": lazy_gettext("Appointment moved: %(subject)s"),
     "contact_recorded": lazy_gettext("Contact with you: %(subject)s"),
     "email_reminders_off": lazy_gettext("You turned off e-mail reminders"),
+    "dossier_closed": lazy_gettext("Your dossier was closed: the help has ended"),
 }
 
 

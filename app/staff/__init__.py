@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
     from app.staff import (  # noqa: F401 - the modules add their routes to bp
         assisted_routes,
         caseload_routes,
+        close_routes,
         dossier_routes,
         export_routes,
         login_routes,
