@@ -211,6 +211,8 @@ class Config:
     RETENTION_DAYS_AFTER_CLOSE = int(os.environ.get("RETENTION_DAYS_AFTER_CLOSE", "730"))
     # Days the minimal access-log rows of a deleted dossier are kept after that (0: none).
     RETENTION_ACCESS_LOG_DAYS = int(os.environ.get("RETENTION_ACCESS_LOG_DAYS", "1825"))
+    # Answers to 'Was deze pagina duidelijk?' per client address (flask-limiter syntax).
+    FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "10 per minute")
 
 
 class DemoConfig(Config):

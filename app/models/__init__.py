@@ -9,6 +9,7 @@ from app.models.appointment import (
 )
 from app.models.data_export import DataExport, ExportStatus
 from app.models.document import Document, DocumentStatus
+from app.models.feedback import PageFeedback
 from app.models.login_failure import LoginFailure
 from app.models.notification import Notification, NotificationEvent, ReminderPreference
 from app.models.organisation import Organisation, StaffMember, StaffMembership
@@ -36,6 +37,7 @@ __all__ = [
     "Notification",
     "NotificationEvent",
     "Organisation",
+    "PageFeedback",
     "Question",
     "QuestionMessage",
     "QuestionStatus",

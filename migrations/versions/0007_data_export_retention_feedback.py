@@ -1,8 +1,8 @@
-"""data export and dossier retention
+"""data export, dossier retention, page feedback
 
 Revision ID: 0007
 Revises: 0002
-Create Date: 2026-12-05 22:44:07.177872
+Create Date: 2026-12-05 22:52:48.186285
 
 """
 from alembic import op
@@ -38,6 +38,23 @@ def upgrade():
     with op.batch_alter_table('data_export', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_data_export_resident_id'), ['resident_id'], unique=False)
 
+    op.create_table('page_feedback',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('page', sa.String(length=80), nullable=False),
+    sa.Column('clear', sa.Boolean(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=True),
+    sa.Column('handled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('handled_by_staff_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['handled_by_staff_id'], ['staff_member.id'], name=op.f('fk_page_feedback_handled_by_staff_id_staff_member')),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_page_feedback_resident_id_resident'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_page_feedback'))
+    )
+    with op.batch_alter_table('page_feedback', schema=None) as batch_op:
+        batch_op.create_index('ix_page_feedback_page', ['page'], unique=False)
+
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.add_column(sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('closed_by_staff_id', sa.Integer(), nullable=True))
@@ -55,6 +72,10 @@ def downgrade():
         batch_op.drop_column('closed_by_staff_id')
         batch_op.drop_column('closed_at')
 
+    with op.batch_alter_table('page_feedback', schema=None) as batch_op:
+        batch_op.drop_index('ix_page_feedback_page')
+
+    op.drop_table('page_feedback')
     with op.batch_alter_table('data_export', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_data_export_resident_id'))
 
