@@ -87,7 +87,7 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     """Every area, from one list. The order is the order of their request hooks: staff's
     session rule runs before the shared one (an expired staff session goes to the staff login)."""
-    from app import account, admin, consent, feedback, staff, unsubscribe
+    from app import account, admin, consent, feedback, reports, staff, unsubscribe
     from app.auth import session_routes
     from app.auth.routes import bp as auth_bp
     from app.overview.routes import bp as overview_bp
@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         consent.register,  # resident consent per organisation, 'who looked at my data'
         unsubscribe.register,  # stop links in reminder e-mails, RFC 8058 one-click
         feedback.register,  # 'Was deze pagina duidelijk?' and /beheer/reacties
+        reports.register,  # /beheer/rapportage: figures per month and organisation
     ]
     if app.config["TEST_IDP_ENABLED"]:  # the built-in test IdP: never even imported in production
         from app.testidp.routes import bp as testidp_bp
