@@ -182,9 +182,12 @@ def appointments(org_ids: list[int], start: date) -> Figure:
     month = month_of(AppointmentSlot.starts_at)
     rows = db.session.execute(
         select(month, AppointmentSlot.organisation_id, AppointmentSlot.channel, func.count())
-        .join(Appointment, Appointment.slot_id == AppointmentSlot.id)
+        # A booked appointment holds its slot (held_slot_id, unique and indexed); cancelled
+        # and moved ones hold none, so each is counted once, where it is now.
+        .select_from(Appointment)
+        .join(AppointmentSlot, AppointmentSlot.id == Appointment.held_slot_id)
         .where(
-            Appointment.status != AppointmentStatus.CANCELLED,
+            Appointment.status == AppointmentStatus.BOOKED,
             AppointmentSlot.starts_at >= _since(start),
             AppointmentSlot.organisation_id.in_(org_ids),
         )

@@ -172,6 +172,7 @@ def appointment(
         dossier_id=dossier.id,
         slot_id=slot.id,
         topic="other",
+        held_slot_id=None if cancelled else slot.id,
         status=AppointmentStatus.CANCELLED if cancelled else AppointmentStatus.BOOKED,
     )
     db.session.add(booked)
