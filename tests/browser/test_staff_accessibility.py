@@ -34,6 +34,7 @@ from tests.browser.conftest import (
 )
 from tests.browser.test_resident_keyboard import TAB_LIMIT, focus_problems, tab_to
 from tests.export.exports import AUDIT_TOKEN, export_with_token
+from tests.feedback.answers import feedback_to_handle
 
 # fresh_rate_limits is autouse: every test here logs staff in afresh, past the login limit.
 from tests.staff.conftest import (  # noqa: F401
@@ -125,6 +126,9 @@ STAFF_PAGES = [
     "answer",
     "upload-for",
     "data-export",
+    "reports",
+    "feedback-admin",
+    "feedback-call-back",
 ]
 
 
@@ -156,6 +160,10 @@ def staff_paths(storage: LocalStorage) -> dict[str, tuple[str, str | None]]:
     paths["upload-for"] = (f"{base}/namens/document/{upload}", JANSEN)
     export_with_token(resident_of(JAN), AUDIT_TOKEN, staff=staff(JANSEN))
     paths["data-export"] = (f"/medewerker/gegevens/{AUDIT_TOKEN}", JANSEN)
+    paths["reports"] = ("/beheer/rapportage", VISSER)
+    call_back = feedback_to_handle(resident_of(JAN))
+    paths["feedback-admin"] = ("/beheer/reacties", VISSER)
+    paths["feedback-call-back"] = (f"/beheer/reacties/{call_back}/terugbellen", VISSER)
     assert sorted(paths) == sorted(STAFF_PAGES)
     return paths
 
