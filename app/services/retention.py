@@ -5,8 +5,8 @@
     purge_due(now)                  remove it (the daily job, `flask retention --run`)
 
 Purging removes the files, every text (items, documents, questions, appointments, timeline,
-reminders, exports), the contact details, the name and the BSN (its hash too: a later DigiD
-login with that BSN starts afresh). What stays is what the access log needs, by law longer:
+reminders, exports; a reaction to a page loses who gave it), the contact details, the name and
+the BSN (its hash too: a later DigiD login with that BSN starts afresh). What stays is what the access log needs, by law longer:
 the dossier's id and dates, an empty resident row, and the access-log rows with their detail
 text blanked (who, which organisation, when, what kind of action, why). Those rows go too
 RETENTION_ACCESS_LOG_DAYS after the purge (0: at once). This module is the only path that
@@ -35,6 +35,7 @@ from app.models import (
     DossierOrganisation,
     Notification,
     NotificationEvent,
+    PageFeedback,
     Question,
     QuestionMessage,
     ReminderPreference,
@@ -178,6 +179,10 @@ def purge_dossier(dossier: Dossier, now: datetime) -> None:
         delete(Notification).where(Notification.resident_id == dossier.resident_id),
         delete(ReminderPreference).where(ReminderPreference.resident_id == dossier.resident_id),
         delete(DataExport).where(DataExport.resident_id == dossier.resident_id),
+        # A reaction stays (it is about a page), but no longer says who gave it.
+        update(PageFeedback)
+        .where(PageFeedback.resident_id == dossier.resident_id)
+        .values(resident_id=None),
         delete(Task).where(Task.dossier_id == dossier.id),
         delete(DossierOrganisation).where(DossierOrganisation.dossier_id == dossier.id),
         # The minimal access-log record: who, which organisation, when, what kind, why.

@@ -22,6 +22,7 @@ from app.models import (
     Document,
     Dossier,
     Notification,
+    PageFeedback,
     Question,
     Resident,
     Task,
@@ -149,6 +150,12 @@ def test_real_run_deletes_the_dossier_and_keeps_a_minimal_access_log(
         staff_member, jan.organisations[0], jan, "download_document", "casework", "bewijs.pdf"
     )
     db.session.commit()
+    reaction = PageFeedback(
+        page="overview.index", clear=False, comment="x", resident_id=jan_resident
+    )
+    db.session.add(reaction)
+    db.session.commit()
+    reaction_id = reaction.id
     log_rows = rows(AccessLog, AccessLog.dossier_id == jan_id)
     other_files = [k for k in storage.stored_keys() if k != doc.storage_key]
 
@@ -179,6 +186,8 @@ def test_real_run_deletes_the_dossier_and_keeps_a_minimal_access_log(
     kept = db.session.scalars(select(AccessLog).where(AccessLog.dossier_id == jan_id)).all()
     assert len(kept) == log_rows and all(r.detail == "" for r in kept)
     assert retention.counts_for(fatima) == fatima_counts, "the other dossier is untouched"
+    kept_reaction = db.session.get(PageFeedback, reaction_id)
+    assert kept_reaction is not None and kept_reaction.resident_id is None
     assert retention.plan().dossiers == [], "a second run finds nothing"
 
     # The minimal record goes too, RETENTION_ACCESS_LOG_DAYS after the deletion.
