@@ -8,10 +8,10 @@ Purging removes the files, every text (items, documents, questions, appointments
 reminders, exports; a reaction to a page loses who gave it), the contact details, the name and
 the BSN (its hash too: a later DigiD login with that BSN starts afresh). What stays is what
 the access log needs, by law longer: the dossier's id and dates, an empty resident row, and the
-access-log rows with their detail text blanked (who, which organisation, when, what kind of action, why). Those rows go too
-RETENTION_ACCESS_LOG_DAYS after the purge (0: at once). This module is the only path that
-changes or removes access-log rows; it does so with SQL statements, past the ORM guard that
-keeps every other path append-only.
+access-log rows with their detail text blanked (who, which organisation, when, what kind of
+action, why). Those rows go too RETENTION_ACCESS_LOG_DAYS after the purge (0: at once). This
+module is the only path that changes or removes access-log rows; it does so with SQL
+statements, past the ORM guard that keeps every other path append-only.
 """
 
 from __future__ import annotations
