@@ -19,7 +19,9 @@ from app import (
     consent,
     device,
     errors,
+    feedback,
     language,
+    reports,
     responses,
     security,
     selfservice,
@@ -117,6 +119,8 @@ def _register_blueprints(app: Flask) -> None:
         consent.register,  # resident consent per organisation, 'who looked at my data'
         unsubscribe.register,  # stop links in reminder e-mails, RFC 8058 one-click
         device.register,  # the installable app: manifest, service worker, offline page
+        feedback.register,  # 'Was deze pagina duidelijk?' and /beheer/reacties
+        reports.register,  # /beheer/rapportage: figures per month and organisation
     ]
     if app.config["TEST_IDP_ENABLED"]:
         # The built-in test IdP: the one import kept inside a function, so that production

@@ -10,6 +10,7 @@ import click
 from flask import Flask
 from saml2.s_utils import UnknownSystemEntity, UnsupportedBinding
 
+from app import retention_cli
 from app.demo import DEMO_BSN_WITHOUT_DOSSIER, DEMO_RESIDENTS, seed_demo
 from app.demo.staff import describe_demo_staff
 from app.digid.entities import Entities, entities
@@ -33,6 +34,8 @@ def refuse_outside_demo(app: Flask, command: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    retention_cli.init_app(app)  # `flask retention`
+
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Fill an empty database with demo organisations, staff and residents (demo/test only)."""

@@ -215,6 +215,14 @@ class Config:
     UNSUBSCRIBE_RATE_LIMIT = os.environ.get("UNSUBSCRIBE_RATE_LIMIT", "60 per minute")
     # Minutes a change notice waits for more changes, so they go out as one message.
     CHANGE_NOTICE_WINDOW_MINUTES = int(os.environ.get("CHANGE_NOTICE_WINDOW_MINUTES", "10"))
+    # Hours a resident's data export (ZIP of all their data) waits to be downloaded, once.
+    DATA_EXPORT_HOURS = int(os.environ.get("DATA_EXPORT_HOURS", "24"))
+    # Days after staff close a dossier before its contents are deleted (app.services.retention).
+    RETENTION_DAYS_AFTER_CLOSE = int(os.environ.get("RETENTION_DAYS_AFTER_CLOSE", "730"))
+    # Days the minimal access-log rows of a deleted dossier are kept after that (0: none).
+    RETENTION_ACCESS_LOG_DAYS = int(os.environ.get("RETENTION_ACCESS_LOG_DAYS", "1825"))
+    # Answers to 'Was deze pagina duidelijk?' per client address (flask-limiter syntax).
+    FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "10 per minute")
 
 
 class DemoConfig(Config):

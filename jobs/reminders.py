@@ -2,7 +2,8 @@
 
 `python -m jobs.reminders worker` runs an RQ worker (JSON serializer, with RQ's scheduler, which
 runs the scheduled retries) on the `default` and reminder queues, plus a small clock process that
-puts `dispatch_tick` on the reminder queue every REMINDER_DISPATCH_INTERVAL seconds. The job id
+puts `dispatch_tick` on the reminder queue every REMINDER_DISPATCH_INTERVAL seconds (and, once
+a day, the retention run of jobs.retention). The job id
 names the time slot and is unique, so several workers (several clocks) give one tick per slot.
 
 Why not `rq cron`: its CronJob enqueues with RQ's default (pickle) serializer, which a
@@ -93,12 +94,31 @@ def enqueue_tick(queue: Queue, interval: int, now: float | None = None) -> bool:
     return True
 
 
+def enqueue_retention(queue: Queue, now: float | None = None) -> bool:
+    """Put today's retention run (jobs.retention) on the queue; False if a clock did already.
+    The finished job is kept two days, so its id blocks a second run the same day."""
+    day = int((now if now is not None else time.time()) // 86400)
+    try:
+        queue.enqueue(
+            "jobs.retention.retention_tick",
+            job_id=f"retention-{day}",
+            unique=True,
+            job_timeout=3600,
+            result_ttl=2 * 86400,
+            failure_ttl=7 * 86400,
+        )
+    except DuplicateJobError:
+        return False
+    return True
+
+
 def run_clock(redis_url: str, queue_name: str, interval: int) -> None:
     logging.basicConfig(level=logging.INFO)
     queue = get_queue(queue_name, redis_url)
     while True:
         try:
             enqueue_tick(queue, interval)
+            enqueue_retention(queue)
         except RedisError as exc:
             log.warning("reminders clock: Redis unavailable (%s); trying again next slot", exc)
         time.sleep(interval - time.time() % interval)

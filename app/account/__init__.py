@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app.account import export_routes  # noqa: F401 - adds its routes to the account bp
+
 # routes.py's blueprint, with the address-proof routes confirm_routes.py adds to it.
 from app.account.confirm_routes import bp as account_bp
 from app.account.receipts import bp as receipts_bp

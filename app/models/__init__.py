@@ -7,7 +7,9 @@ from app.models.appointment import (
     AppointmentStatus,
     Channel,
 )
+from app.models.data_export import DataExport, ExportStatus
 from app.models.document import Document, DocumentStatus
+from app.models.feedback import PageFeedback
 from app.models.login_failure import LoginFailure
 from app.models.notification import Notification, NotificationEvent, ReminderPreference
 from app.models.organisation import Organisation, StaffMember, StaffMembership
@@ -25,15 +27,18 @@ __all__ = [
     "AppointmentSlot",
     "AppointmentStatus",
     "Channel",
+    "DataExport",
     "Document",
     "DocumentStatus",
     "Dossier",
     "DossierOrganisation",
+    "ExportStatus",
     "Holder",
     "LoginFailure",
     "Notification",
     "NotificationEvent",
     "Organisation",
+    "PageFeedback",
     "PushSubscription",
     "Question",
     "QuestionMessage",

@@ -70,6 +70,13 @@ class Dossier(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped by every change the resident should see: the validator for live refresh and caches.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Closed by staff when the help has ended; RETENTION_DAYS_AFTER_CLOSE later it is purged.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    closed_by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_member.id"), default=None
+    )
+    # When app.services.retention removed its contents (the row stays for the access log).
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     resident: Mapped[Resident] = relationship(back_populates="dossier")
     links: Mapped[list[DossierOrganisation]] = relationship(

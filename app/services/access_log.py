@@ -40,6 +40,11 @@ ACTION_TEXTS = {
     "answer_question": lazy_gettext("Answered your question"),
     "print_summary": lazy_gettext("Printed your overview"),
     "listen_summary": lazy_gettext("Listened to your overview"),
+    "export_data": lazy_gettext("Made a download of all your data for you"),
+    "close_dossier": lazy_gettext("Closed your dossier"),
+    "feedback_call_back": lazy_gettext(
+        "Looked up your phone number to call you about your reaction"
+    ),
     "publish_slots": lazy_gettext("Published appointment times"),
     "export_log": lazy_gettext("Exported the access log"),
     "register_resident": lazy_gettext("Registered you in Mijn Overzicht"),
@@ -325,17 +330,17 @@ def export_rows(organisation_ids: Iterable[int]) -> Iterator[list[str]]:
         yield [
             r.occurred_at.isoformat(timespec="seconds"),
             str(r.staff_id),
-            _safe_cell(r.staff.name),
-            _safe_cell(r.organisation.name if r.organisation else ""),
+            safe_cell(r.staff.name),
+            safe_cell(r.organisation.name if r.organisation else ""),
             str(r.dossier_id or ""),
             r.action,
             r.why,
             # What was seen or done (filters of a list view, a document name): staff typed parts.
-            _safe_cell(r.detail or ""),
+            safe_cell(r.detail or ""),
         ]
 
 
-def _safe_cell(value: str) -> str:
+def safe_cell(value: str) -> str:
     # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 

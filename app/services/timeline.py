@@ -43,6 +43,7 @@ EVENT_TEXTS = {
     "email_reminders_off": lazy_gettext("You turned off e-mail reminders"),
     "push_on": lazy_gettext("You turned on notices on a device"),
     "push_off": lazy_gettext("You turned off notices on a device"),
+    "dossier_closed": lazy_gettext("Your dossier was closed: the help has ended"),
 }
 
 

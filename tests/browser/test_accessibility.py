@@ -19,7 +19,10 @@ from accessibility.audit import (
     overflowing_elements,
     set_text_size,
 )
+from app.models import ExportStatus
+from app.services.accounts import resident_for_bsn
 from tests.browser.conftest import Visit
+from tests.export.exports import AUDIT_READY_TOKEN, AUDIT_TOKEN, export_with_token
 
 pytestmark = pytest.mark.browser
 
@@ -46,13 +49,28 @@ RESIDENTS = {
 
 PAGES = [pytest.param(path, status, None, id=name) for name, (path, status) in PUBLIC_PAGES.items()]
 PAGES += [pytest.param("/", 200, bsn, id=f"overview-{light}") for light, bsn in RESIDENTS.items()]
+# 'Download uw gegevens': the account page with its button, the waiting page and the ready page
+# (tests/export/exports.py makes the exports with these tokens).
+PAGES += [
+    pytest.param("/account", 200, RESIDENTS["red"], id="account"),
+    pytest.param(f"/account/gegevens/{AUDIT_TOKEN}", 200, RESIDENTS["red"], id="export-waiting"),
+    pytest.param(
+        f"/account/gegevens/{AUDIT_READY_TOKEN}", 200, RESIDENTS["red"], id="export-ready"
+    ),
+]
 
 
 @pytest.fixture
 def needs_seed(request: pytest.FixtureRequest) -> None:
     # Demo residents only where a test logs in: the public pages must work on an empty database.
-    if request.node.callspec.params.get("bsn"):
+    bsn = request.node.callspec.params.get("bsn")
+    if bsn:
         request.getfixturevalue("seeded")
+    if request.node.callspec.params.get("path", "").startswith("/account/gegevens/"):
+        resident = resident_for_bsn(bsn)
+        assert resident is not None
+        export_with_token(resident, AUDIT_TOKEN)
+        export_with_token(resident, AUDIT_READY_TOKEN, ExportStatus.READY)
 
 
 def _overflow_message(page: Page) -> str:

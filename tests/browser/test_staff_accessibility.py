@@ -33,6 +33,8 @@ from tests.browser.conftest import (
     log_in_context,
 )
 from tests.browser.test_resident_keyboard import TAB_LIMIT, focus_problems, tab_to
+from tests.export.exports import AUDIT_TOKEN, export_with_token
+from tests.feedback.answers import feedback_to_handle
 
 # fresh_rate_limits is autouse: every test here logs staff in afresh, past the login limit.
 from tests.staff.conftest import (  # noqa: F401
@@ -43,6 +45,7 @@ from tests.staff.conftest import (  # noqa: F401
     dossier_of,
     fresh_rate_limits,
     received_document,
+    resident_of,
     staff,
 )
 
@@ -126,6 +129,10 @@ STAFF_PAGES = [
     "new-resident",
     "link-organisation",
     "admin-organisation",
+    "data-export",
+    "reports",
+    "feedback-admin",
+    "feedback-call-back",
 ]
 
 
@@ -160,6 +167,12 @@ def staff_paths(storage: LocalStorage) -> dict[str, tuple[str, str | None]]:
     paths["link-organisation"] = (f"{base}/organisatie-koppelen", JANSEN)
     gemeente = next(m.organisation_id for m in staff(VISSER).memberships if m.role == "beheerder")
     paths["admin-organisation"] = (f"/beheer/organisatie/{gemeente}", VISSER)
+    export_with_token(resident_of(JAN), AUDIT_TOKEN, staff=staff(JANSEN))
+    paths["data-export"] = (f"/medewerker/gegevens/{AUDIT_TOKEN}", JANSEN)
+    paths["reports"] = ("/beheer/rapportage", VISSER)
+    call_back = feedback_to_handle(resident_of(JAN))
+    paths["feedback-admin"] = ("/beheer/reacties", VISSER)
+    paths["feedback-call-back"] = (f"/beheer/reacties/{call_back}/terugbellen", VISSER)
     assert sorted(paths) == sorted(STAFF_PAGES)
     return paths
 

@@ -1,0 +1,14 @@
+"""'Was deze pagina duidelijk?' under every resident page (/reactie), and the admins' view of the
+answers (/beheer/reacties)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from app.feedback.admin_routes import bp as admin_bp
+    from app.feedback.routes import bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)
