@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app.feedback.admin_routes import bp as admin_bp
+from app.feedback.routes import bp
+
 
 def register(app: Flask) -> None:
-    from app.feedback.admin_routes import bp as admin_bp
-    from app.feedback.routes import bp
-
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)

@@ -15,8 +15,14 @@ from app.auth.guards import admin_required
 from app.extensions import db
 from app.models import PageFeedback
 from app.responses import no_store
-from app.services.access_log import record_access, working_organisation
-from app.services.feedback import comments, counts_per_page, csv_lines, mark_handled
+from app.services.access_log import working_organisation
+from app.services.feedback import (
+    comments,
+    counts_per_page,
+    csv_lines,
+    log_call_back,
+    mark_handled,
+)
 
 bp = Blueprint("feedback_admin", __name__, url_prefix="/beheer/reacties")
 
@@ -60,15 +66,7 @@ def call_back(answer_id: int) -> str:
     resident = found.resident
     if resident is None:
         abort(404)
-    record_access(
-        current_user,
-        working_organisation(current_user),
-        resident.dossier,
-        "feedback_call_back",
-        "admin",
-        f"reactie {found.id}",
-    )
-    db.session.commit()
+    log_call_back(current_user, working_organisation(current_user), found)
     return render_template("feedback/call_back.html", answer=found, resident=resident)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app.reports.routes import bp
+
 
 def register(app: Flask) -> None:
-    from app.reports.routes import bp
-
     app.register_blueprint(bp)

@@ -14,8 +14,8 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
-from app.models import PageFeedback, Resident, StaffMember
-from app.services.access_log import csv_line, safe_cell
+from app.models import Organisation, PageFeedback, Resident, StaffMember
+from app.services.access_log import csv_line, record_access, safe_cell
 
 COMMENT_MAX = 500
 
@@ -97,3 +97,15 @@ def csv_lines() -> Iterator[str]:
                 answer.handled_at.isoformat(timespec="seconds") if answer.handled_at else "",
             ]
         )
+
+
+def log_call_back(
+    staff: StaffMember, organisation: Organisation | None, answer: PageFeedback
+) -> None:
+    """A beheerder opens the resident's phone number to call back: a read of their data, logged."""
+    resident = answer.resident
+    dossier = resident.dossier if resident is not None else None
+    record_access(
+        staff, organisation, dossier, "feedback_call_back", "admin", f"reactie {answer.id}"
+    )
+    db.session.commit()
