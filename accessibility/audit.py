@@ -145,7 +145,8 @@ def set_text_size(page: Page, percent: int = 200) -> None:
 
 
 # Controls that only JS can make work: shown by JS, absent (hidden) without it.
-JS_ENHANCEMENTS = ("[data-readaloud]",)
+# What JavaScript adds (read-aloud buttons) or what shows only without it (<noscript> notes).
+JS_ENHANCEMENTS = ("[data-readaloud]", "noscript")
 
 
 def main_text(page: Page, exclude: tuple[str, ...] = JS_ENHANCEMENTS) -> str:

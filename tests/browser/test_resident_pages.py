@@ -65,6 +65,8 @@ NOT_PAGES = {
     "summary.pdf": "PDF (tested in tests/summary)",
     "summary.audio": "MP3 (tested in tests/summary)",
     "staff.summary_audio": "MP3 (tested in tests/summary)",
+    "feedback_admin.export": "CSV file",
+    "reports.export": "CSV file",
     "testidp.metadata": "SAML metadata (XML)",
     "testidp.slo": "SAML logout: redirects on",
     "static": "CSS, JS, fonts",
@@ -307,6 +309,9 @@ def test_every_page_is_audited_somewhere(
     audited = {adapter.match(path.split("?")[0], method="GET")[0] for path in paths}
     # The overview (test_accessibility.py), the test IdP and the app set-up page (above).
     audited |= {"overview.index", "testidp.sso", "staff.enrol"}
+    # The data export's waiting page (test_accessibility.py, its own list: it needs an export),
+    # and the feedback comment page (needs a 'Nee' first: its own test below).
+    audited |= {"account.export_status", "feedback.comment"}
     pages = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
@@ -347,4 +352,28 @@ def test_in_english_the_pages_say_so_and_pass_axe(
             problems.append(f"{path}: no way back to Dutch, marked lang=nl")
         problems += [f"{path} in English: {v}" for v in audit(page)]
         screenshot(page, f"en-{path.strip('/') or 'overview'}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_feedback_comment_page_passes_axe_and_reflows(
+    visit: Visit, screenshot: Screenshot, live_server: str
+) -> None:
+    """'Nee' under a page leads to the comment page (it needs that answer first, so it is not in
+    PAGES). The answer is posted as the form would post it without JS."""
+    problems: list[str] = []
+    for width in TEXT_200_WIDTHS:
+        page = visit("/documenten", width=width, bsn=RED)
+        form = page.locator("form:has(button[name=duidelijk])")
+        fields = {
+            name: form.locator(f"input[name={name}]").get_attribute("value") or ""
+            for name in ("csrf_token", "page", "next")
+        }
+        answered = page.request.post(
+            f"{live_server}/reactie", form={**fields, "duidelijk": "nee"}, max_redirects=0
+        )
+        assert answered.status in (200, 303), answered.status
+        page.goto(f"{live_server}/reactie/toelichting", timeout=TIMEOUT_MS)
+        assert page.locator("h1").count() == 1
+        problems += check(page, "feedback-comment", screenshot)
+        page.context.close()
     assert problems == [], "\n".join(problems)
