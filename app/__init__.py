@@ -9,7 +9,7 @@ from flask import Flask, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import assets, cli, errors, language, responses, security, selfservice
+from app import assets, cli, errors, language, ops, responses, security, selfservice
 from app.config import ROOT, Config, config_from_env
 from app.extensions import babel, compress, csrf, db, init_limiter, login_manager, migrate
 from app.extensions import htmx as htmx_ext
@@ -31,6 +31,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     checks.check_settings(app)
     _trust_proxies(app)
+    ops.init_app(app)  # health, metrics, request ids, JSON logs, database timeouts
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

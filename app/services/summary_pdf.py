@@ -32,6 +32,7 @@ from redis.exceptions import RedisError
 
 from app import clock
 from app.models import Resident
+from app.ops import counters
 from app.queues import enqueue
 from app.services.overview import light_words
 from app.services.pdf_engine import (
@@ -294,6 +295,7 @@ def render_and_store(
     started = time.perf_counter()
     data = render_summary_pdf(resident, today, html, letters=letters, readers=readers)
     _timings.append((len(html), time.perf_counter() - started))
+    counters.SUMMARY_PDF_RENDERS.inc()
     store_pdf(key, data)
     return data
 
@@ -346,6 +348,7 @@ def _ready_or_pending(
     filename = pdf_filename(today)
     data = cached_pdf(key)
     if data is not None:
+        counters.SUMMARY_PDF_CACHE_HITS.inc()
         return PdfReady(data, filename)
     queue_state = _queue_state(key)
     if queue_state == "waiting":
