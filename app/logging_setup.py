@@ -20,6 +20,7 @@ from flask import Flask, has_request_context, request
 from rq import get_current_job
 
 REQUEST_ID_KEY = "mijn.request_id"
+NOISY = ("weasyprint", "fontTools", "alembic", "xmlschema")
 # LogRecord attributes that are not extra fields given by the caller.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
@@ -74,5 +75,8 @@ def configure(app: Flask) -> None:
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
-    if root.level > logging.INFO or root.level == logging.NOTSET:
+    if root.level > logging.INFO:
         root.setLevel(logging.INFO)
+    # Their INFO lines (nine render steps per PDF) drown the request events.
+    for noisy in NOISY:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
