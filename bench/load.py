@@ -452,6 +452,7 @@ def main() -> int:
     parser.add_argument("--fault", choices=["none", "redis", "postgres"], default="none")
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--keep", action="store_true", help="keep the logs and data directory")
     args = parser.parse_args()
     seconds = min(args.seconds, 60.0)
 
@@ -580,7 +581,10 @@ def main() -> int:
                     proc.kill()
         redis.stop()
         pg.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if args.keep:
+            print(f"load bench: logs and data kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def report(
