@@ -217,13 +217,14 @@ class Config:
     # PostgreSQL connections per process: the pool keeps DATABASE_POOL_SIZE open and opens up
     # to DATABASE_MAX_OVERFLOW more under load. Sum over all processes < max_connections.
     DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "5"))
-    DATABASE_MAX_OVERFLOW = int(os.environ.get("DATABASE_MAX_OVERFLOW", "5"))
+    DATABASE_MAX_OVERFLOW = int(os.environ.get("DATABASE_MAX_OVERFLOW", "10"))
     # Seconds a request waits for a free pooled connection before it fails.
     DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT", "10"))
     # Seconds to wait for PostgreSQL to accept a new connection.
     DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
-    # Longest a single SQL statement may run, in milliseconds (0: no limit).
-    DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "15000"))
+    # Longest a single SQL statement may run, in milliseconds (0: no limit). gunicorn.conf.py
+    # sets 15000 for the web processes; migrations and workers run without a limit.
+    DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "0"))
 
 
 class DemoConfig(Config):

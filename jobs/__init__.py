@@ -81,11 +81,12 @@ def _logged(func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         outcome = "ok"
         return result
     finally:
+        name = f"{func.__module__}.{func.__qualname__}"
+        ms = round((time.perf_counter() - started) * 1000, 1)
         job_log.info(
-            "job",
-            extra={
-                "job": f"{func.__module__}.{func.__qualname__}",
-                "outcome": outcome,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            },
+            "job %s: %s in %s ms",
+            name,
+            outcome,
+            ms,
+            extra={"job": name, "outcome": outcome, "duration_ms": ms},
         )

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, Response, request
+from sqlalchemy.engine import make_url
 
 from app import logging_setup
 from app.logging_setup import REQUEST_ID_KEY
@@ -62,7 +63,11 @@ def _database_timeouts(app: Flask) -> None:
         connect_args.setdefault("connect_timeout", int(app.config["DATABASE_CONNECT_TIMEOUT"]))
         statement_ms = int(app.config["DATABASE_STATEMENT_TIMEOUT_MS"])
         if statement_ms > 0:
-            connect_args.setdefault("options", f"-c statement_timeout={statement_ms}")
+            # Added to the URL's own options (connect_args would replace them).
+            given = connect_args.get("options") or make_url(uri).query.get("options") or ""
+            if isinstance(given, tuple):
+                given = " ".join(given)
+            connect_args["options"] = f"{given} -c statement_timeout={statement_ms}".strip()
         options["connect_args"] = connect_args
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
