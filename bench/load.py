@@ -392,7 +392,12 @@ def resident_loop(
             pdf_done = True
             response = timed(results, browser, "pdf", f"{base}/overzicht.pdf", {200, 303})
             tries = 0
-            while response is not None and response.status_code == 303 and tries < 15:
+            while (
+                response is not None
+                and response.status_code == 303
+                and tries < 15
+                and time.monotonic() < until
+            ):
                 time.sleep(2)  # what the waiting page does
                 tries += 1
                 response = timed(results, browser, "pdf", f"{base}/overzicht.pdf", {200, 303})
