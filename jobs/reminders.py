@@ -144,8 +144,8 @@ def run_worker(burst: bool = False, with_clock: bool = True, simple: bool = Fals
         while True:
             # RQ's worker ends when Redis goes away; this one waits and starts again, so a Redis
             # outage delays reminders (requeued from the database) instead of stopping the worker.
-            worker = _new_worker(names, url, queue_name, simple)
-            try:
+            try:  # a new RQ worker talks to Redis already
+                worker = _new_worker(names, url, queue_name, simple)
                 worker.work(with_scheduler=True, burst=burst)
                 return
             except RedisConnectionError as exc:
