@@ -460,6 +460,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the logs and data directory")
     args = parser.parse_args()
     seconds = min(args.seconds, 60.0)
+    # Stopped from outside (timeout, Ctrl-C): still stop the private servers (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     tmp = Path(tempfile.mkdtemp(prefix="mijn-load-"))
     pg = PrivatePostgres(tmp, free_port())
