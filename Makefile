@@ -29,7 +29,7 @@ NODE_STAMP := node_modules/.installed
 MANIFEST := static/vendor/manifest.json
 
 .PHONY: help deps system-deps python-deps node-deps assets translations saml-keys demo redis \
-	lint test test-sqlite test-postgres test-calendar bench migration lock clean distclean
+	lint test test-sqlite test-postgres test-calendar test-scale bench migration lock clean distclean
 
 help: ## Show the targets
 	@echo "Mijn Overzicht: make <target>"
@@ -136,6 +136,11 @@ test-sqlite: ## The suite on SQLite only (no lint)
 
 test-postgres: ## The suite on PostgreSQL only (PG_TEST_URL, default postgresql://postgres@127.0.0.1:5432/test)
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST)
+
+# Two gunicorn instances and two reminder workers on one PostgreSQL schema and one Redis DB
+# (tests/scale); skipped by the suite itself, run here once (.ci/run), about a minute.
+test-scale: ## The scale-out proof on PostgreSQL (PG_TEST_URL): several web and worker processes
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q -p no:cacheprovider -m scale tests/scale
 
 bench: deps ## Run the benchmarks in bench/ (page weight budgets)
 	@status=0; \

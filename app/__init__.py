@@ -21,6 +21,7 @@ from app import (
     errors,
     feedback,
     language,
+    ops,
     reports,
     responses,
     security,
@@ -53,6 +54,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
 
     checks.check_settings(app)
     _trust_proxies(app)
+    ops.init_app(app)  # health, metrics, request ids, JSON logs, database timeouts
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

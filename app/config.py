@@ -224,6 +224,26 @@ class Config:
     # Answers to 'Was deze pagina duidelijk?' per client address (flask-limiter syntax).
     FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "10 per minute")
 
+    # --- Operations: health, metrics, logs, database timeouts (app.ops, README Production) -----
+    # 'json': every log line is one JSON object with the request id (app.logging_setup); 'text'.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    # Bearer token that may read /metrics from anywhere; empty: only METRICS_ALLOWED_ADDRESSES.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # Client addresses or networks (comma-separated, as the app sees them after TRUSTED_PROXIES)
+    # that may read /metrics without the token; empty: none.
+    METRICS_ALLOWED_ADDRESSES = os.environ.get("METRICS_ALLOWED_ADDRESSES", "")
+    # PostgreSQL connections per process: the pool keeps DATABASE_POOL_SIZE open and opens up
+    # to DATABASE_MAX_OVERFLOW more under load. Sum over all processes < max_connections.
+    DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "5"))
+    DATABASE_MAX_OVERFLOW = int(os.environ.get("DATABASE_MAX_OVERFLOW", "10"))
+    # Seconds a request waits for a free pooled connection before it fails.
+    DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT", "10"))
+    # Seconds to wait for PostgreSQL to accept a new connection.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    # Longest a single SQL statement may run, in milliseconds (0: no limit). gunicorn.conf.py
+    # sets 15000 for the web processes; migrations and workers run without a limit.
+    DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "0"))
+
 
 class DemoConfig(Config):
     """`make demo`: SQLite, the test IdP, plain HTTP on loopback."""

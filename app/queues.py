@@ -20,6 +20,8 @@ from rq import Queue
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
+from app.logging_setup import current_request_id
+
 
 def get_queue(name: str | None = None, redis_url: str | None = None) -> Queue:
     """A queue (default: JOB_QUEUE) on REDIS_URL. Without `redis_url`, call in an app context."""
@@ -33,5 +35,9 @@ def get_queue(name: str | None = None, redis_url: str | None = None) -> Queue:
 
 def enqueue(func: str, *args: Any, queue: str | None = None, **options: Any) -> Job:
     """Queue the job `func` (a dotted path) with id-only arguments; `options` are RQ's
-    (job_id, job_timeout, ...)."""
+    (job_id, job_timeout, ...). The id of the request that queues it goes along as job meta, so
+    the job's log lines carry it too (app.logging_setup)."""
+    request_id = current_request_id()
+    if request_id:
+        options["meta"] = {**(options.get("meta") or {}), "request_id": request_id}
     return get_queue(queue).enqueue(func, *args, **options)

@@ -9,7 +9,9 @@ request. `make_fork_safe` keeps pooled database connections out of forked work h
 from __future__ import annotations
 
 import functools
+import logging
 import os
+import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -23,6 +25,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 _worker_app: Flask | None = None
+job_log = logging.getLogger("mijn_overzicht.job")
 
 
 def _app() -> Flask:
@@ -60,8 +63,30 @@ def app_job(func: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if has_app_context():
-            return func(*args, **kwargs)
+            return _logged(func, *args, **kwargs)
         with _app().app_context():
-            return func(*args, **kwargs)
+            return _logged(func, *args, **kwargs)
 
     return wrapper
+
+
+def _logged(func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run the job and log one event for it: its name, outcome and duration (with LOG_FORMAT=json
+    also the id of the request that queued it, app.logging_setup). Arguments are ids, but they
+    are left out all the same."""
+    started = time.perf_counter()
+    outcome = "error"
+    try:
+        result = func(*args, **kwargs)
+        outcome = "ok"
+        return result
+    finally:
+        name = f"{func.__module__}.{func.__qualname__}"
+        ms = round((time.perf_counter() - started) * 1000, 1)
+        job_log.info(
+            "job %s: %s in %s ms",
+            name,
+            outcome,
+            ms,
+            extra={"job": name, "outcome": outcome, "duration_ms": ms},
+        )

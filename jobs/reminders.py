@@ -20,6 +20,7 @@ import time
 from typing import Any
 
 from babel import Locale
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker, Worker
 from rq.exceptions import DuplicateJobError
@@ -33,6 +34,8 @@ from app.services.notifications.sweepers import sweep_leases, sweep_no_receipt
 from jobs import _app, app_job, make_fork_safe
 
 log = logging.getLogger("jobs.reminders")
+# Seconds the worker waits before it tries Redis again after losing it.
+REDIS_RETRY = 5
 
 
 @app_job
@@ -151,20 +154,34 @@ def run_worker(burst: bool = False, with_clock: bool = True, simple: bool = Fals
             daemon=True,
         )
         clock.start()
-    queues = [get_queue(name, url) for name in dict.fromkeys([config["JOB_QUEUE"], queue_name])]
-    connection = queues[0].connection
-    worker: BaseWorker
-    if simple:
-        worker = SimpleWorker(queues, connection=connection, serializer=JSONSerializer)
-    else:
-        worker = ReminderWorker(queues, connection=connection, serializer=JSONSerializer)
-        worker.in_process_queues = frozenset({queue_name})
+    names = list(dict.fromkeys([config["JOB_QUEUE"], queue_name]))
     try:
-        worker.work(with_scheduler=True, burst=burst)
+        while True:
+            # RQ's worker ends when Redis goes away; this one waits and starts again, so a Redis
+            # outage delays reminders (requeued from the database) instead of stopping the worker.
+            try:  # a new RQ worker talks to Redis already
+                worker = _new_worker(names, url, queue_name, simple)
+                worker.work(with_scheduler=True, burst=burst)
+                return
+            except RedisConnectionError as exc:
+                log.warning(
+                    "worker: Redis unavailable (%s); starting again in %s s", exc, REDIS_RETRY
+                )
+                time.sleep(REDIS_RETRY)
     finally:
         if clock is not None:
             clock.terminate()
             clock.join(5)
+
+
+def _new_worker(names: list[str], url: str, reminder_queue: str, simple: bool) -> BaseWorker:
+    queues = [get_queue(name, url) for name in names]
+    connection = queues[0].connection
+    if simple:
+        return SimpleWorker(queues, connection=connection, serializer=JSONSerializer)
+    worker = ReminderWorker(queues, connection=connection, serializer=JSONSerializer)
+    worker.in_process_queues = frozenset({reminder_queue})
+    return worker
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -33,6 +33,7 @@ from markupsafe import Markup
 from redis.exceptions import RedisError
 
 from app.models import Resident
+from app.ops import counters
 from app.queues import enqueue
 from app.services import summary_cache
 from app.services.overview import light_words
@@ -252,6 +253,7 @@ def render_and_store(
     started = time.perf_counter()
     data = render_summary_pdf(resident, today, html, letters=letters, readers=readers)
     _timings.append((len(html), time.perf_counter() - started))
+    counters.SUMMARY_PDF_RENDERS.inc()
     summary_cache.store(key, "pdf", data)
     return data
 
@@ -304,6 +306,7 @@ def _ready_or_pending(
     filename = pdf_filename(today)
     data = summary_cache.cached(key, "pdf")
     if data is not None:
+        counters.SUMMARY_PDF_CACHE_HITS.inc()
         return PdfReady(data, filename)
     queue_state = summary_cache.queue_state(key)
     if queue_state == "waiting":

@@ -1,0 +1,28 @@
+"""gunicorn reads this file from the working directory (the Procfile's `web:` line runs there).
+
+- timeout: a worker that stops answering its heartbeat for this long is killed and replaced.
+- DATABASE_STATEMENT_TIMEOUT_MS: 15 s for every SQL statement of a web request.
+- graceful_timeout: on a restart, requests in flight get this long to finish.
+- With PROMETHEUS_MULTIPROC_DIR set, every worker writes its metrics there (app.ops.counters);
+  a worker that exits is marked dead so its live gauges stop counting. Empty that directory
+  before gunicorn starts (the Procfile does not share it between hosts: one per machine).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# A web request's SQL statements may run 15 s at most (app.config DATABASE_STATEMENT_TIMEOUT_MS),
+# so a stuck query ends as an error page instead of holding a thread. Set here, before the app
+# is loaded, so `flask db upgrade` and the workers keep running long statements.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", "15000")
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
