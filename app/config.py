@@ -265,8 +265,9 @@ class TestConfig(DemoConfig):
     # Uploads of a test run go to a temp folder of their own (tests may point it elsewhere).
     UPLOAD_DIR = str(Path(tempfile.gettempdir()) / f"mijn-overzicht-test-uploads-{os.getpid()}")
     COMPRESS_REGISTER = False
-    # Jobs a test run queues never reach a worker of the demo on the same Redis.
-    JOB_QUEUE = f"test-{os.getpid()}"
+    # Jobs the tests queue never reach a worker of the demo on the same Redis; a worker the tests
+    # start (MIJN_CONFIG=test) listens to the same name.
+    JOB_QUEUE = os.environ.get("JOB_QUEUE", "test-jobs")
     # Reminders: loopback only; the tests start the SMTP server and the fake Spryng and set ports.
     SMTP_HOST = "127.0.0.1"
     SMTP_PORT = int(os.environ.get("TEST_SMTP_PORT", "2525"))

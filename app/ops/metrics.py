@@ -28,17 +28,12 @@ from prometheus_client.registry import Collector
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
-from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import Authorization
 
 from app import clock
-from app.extensions import db
-from app.models import Notification
-from app.models.notification import NotificationStatus as S
+from app.services.notifications.figures import outbox_figures
 
 # Not sent yet although due: waiting for the dispatcher, on the queue, or being sent.
-DUE_UNSENT = (S.PENDING, S.CREATED, S.SENDING)
 REDIS_TIMEOUT_SECONDS = 0.5
 
 
@@ -87,21 +82,10 @@ class StateCollector(Collector):
             "Seconds since the oldest reminder that is due but not sent yet became due (0: none).",
         )
         now = clock.now()
-        try:
-            counts = db.session.execute(
-                select(Notification.status, Notification.channel, func.count()).group_by(
-                    Notification.status, Notification.channel
-                )
-            ).all()
-            first_due = db.session.scalar(
-                select(func.min(Notification.not_before)).where(
-                    Notification.status.in_(DUE_UNSENT), Notification.not_before <= now
-                )
-            )
-            db.session.commit()  # ends the read transaction; nothing was written
-        except SQLAlchemyError:
-            db.session.rollback()
+        figures = outbox_figures(now)
+        if figures is None:
             return
+        counts, first_due = figures
         for status, channel, count in counts:
             rows.add_metric([str(status), str(channel)], float(count))
         yield rows

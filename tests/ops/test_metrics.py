@@ -114,12 +114,12 @@ def test_outbox_oldest_due_reminder_and_queue_depths(
         body = scrape(client)
     assert sample(body, "mijn_reminder_oldest_due_age_seconds") == 90
     assert sample(body, "mijn_redis_up") == 1
-    assert sample(body, "mijn_rq_queue_depth", queue="default") == 0
+    assert sample(body, "mijn_rq_queue_depth", queue=app.config["JOB_QUEUE"]) == 0
     jobs = Queue(app.config["JOB_QUEUE"], connection=redis_conn, serializer=JSONSerializer)
     jobs.enqueue("jobs.summary.render_summary", 1)
     jobs.enqueue("jobs.summary.render_summary", 2)
     body = scrape(client)
-    assert sample(body, "mijn_rq_queue_depth", queue="default") == 2
+    assert sample(body, "mijn_rq_queue_depth", queue=app.config["JOB_QUEUE"]) == 2
     assert sample(body, "mijn_rq_queue_depth", queue="reminders") == 0
 
 
