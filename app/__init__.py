@@ -71,6 +71,8 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.jinja_env.globals["session_seconds_left"] = sessions.seconds_left
     app.jinja_env.globals["help_hours"] = language.help_hours
     app.jinja_env.globals["dutch_part"] = language.dutch_part
+    app.jinja_env.globals["dutch_parts"] = language.dutch_parts
+    app.jinja_env.globals["event_words"] = language.event_words
     app.jinja_env.globals["live_updates_on"] = live_updates_on
     app.context_processor(language.template_gettext)  # the catalog once per render, not per _()
     assets.init_app(app)

@@ -26,6 +26,27 @@ def help_hours() -> str:
     return str(config["HELP_HOURS"])
 
 
+def dutch_parts(text: str, parts: tuple[str, ...]) -> Markup:
+    """`text` with each of the Dutch `parts` in it marked lang="nl" (an item's title inside an
+    English sentence), escaped. Used where the surrounding language is given, not the page's
+    (e-mails are in the resident's language)."""
+    marked = Markup.escape(text)
+    for part in sorted(set(parts), key=len, reverse=True):
+        if part:
+            escaped = Markup.escape(part)
+            marked = marked.replace(escaped, Markup('<span lang="nl">%s</span>') % part)
+    return marked
+
+
+def event_words(text: str, event: Any) -> Markup | str:
+    """A timeline line on a page in another language than Dutch: its subject, when the
+    organisations wrote it (an item's title; not a resident's own question), marked Dutch."""
+    subject = getattr(event, "subject", "") or ""
+    if not subject or current_lang() == "nl" or str(event.kind).startswith("question"):
+        return text
+    return dutch_parts(text, (subject,))
+
+
 def dutch_part(text: str) -> Markup | str:
     """Words the organisations wrote in Dutch (their opening hours), on a page in another
     language: marked lang="nl", so a screen reader reads them with a Dutch voice (WCAG 3.1.2)."""

@@ -11,12 +11,28 @@
     var synth = window.speechSynthesis;
     if (!box || box.firstChild || !synth || typeof SpeechSynthesisUtterance !== "function") return;
     var lang = (document.documentElement.lang || "nl").toLowerCase();
-    function voice() {
+    function voice(want) {
       var voices = synth.getVoices() || [];
       for (var i = 0; i < voices.length; i++) {
-        if ((voices[i].lang || "").toLowerCase().replace("_", "-").split("-")[0] === lang) return voices[i];
+        if ((voices[i].lang || "").toLowerCase().replace("_", "-").split("-")[0] === (want || lang)) return voices[i];
       }
       return null;
+    }
+    /* Words marked in another language (lang="nl" on an English page: titles staff wrote) are
+       spoken by a voice for that language, when the browser has one. */
+    function pieces(el, text) {
+      var out = [{ text: text, lang: lang }];
+      el.querySelectorAll("[lang]").forEach(function (marked) {
+        var other = marked.getAttribute("lang").toLowerCase(), words = marked.textContent.trim();
+        if (!words || other === lang) return;
+        out = out.reduce(function (acc, piece) {
+          var at = piece.lang === lang ? piece.text.indexOf(words) : -1;
+          if (at < 0) return acc.concat([piece]);
+          return acc.concat([{ text: piece.text.slice(0, at), lang: lang }, { text: words, lang: other },
+                             { text: piece.text.slice(at + words.length), lang: lang }]);
+        }, []);
+      });
+      return out.filter(function (piece) { return piece.text.trim(); });
     }
     function button(label) {
       var b = document.createElement("button");
@@ -38,13 +54,13 @@
         var scope = document.getElementById("inhoud") || document.body;
         scope.querySelectorAll("h1, [data-speak]").forEach(function (el) {
           var text = words(el);
-          if (text && !seen[text]) { seen[text] = true; parts.push(text); }
+          if (text && !seen[text]) { seen[text] = true; parts = parts.concat(pieces(el, text)); }
         });
         synth.cancel();
-        parts.forEach(function (text, i) {
-          var u = new SpeechSynthesisUtterance(text);
-          u.lang = found.lang;
-          u.voice = found;
+        parts.forEach(function (piece, i) {
+          var u = new SpeechSynthesisUtterance(piece.text), v = voice(piece.lang) || found;
+          u.lang = v.lang;
+          u.voice = v;
           if (i === parts.length - 1) { u.onend = done; u.onerror = done; }
           synth.speak(u);
         });

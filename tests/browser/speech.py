@@ -8,10 +8,11 @@ def fake_speech(*langs: str) -> str:
     voices = ", ".join(f'{{ lang: "{lang}", name: "{lang}" }}' for lang in langs)
     return f"""(() => {{
   window.__spoken = [];
+  window.__langs = [];
   window.__cancelled = 0;
   const synth = {{
     getVoices: () => [{voices}],
-    speak: (u) => window.__spoken.push(u.text),
+    speak: (u) => {{ window.__spoken.push(u.text); window.__langs.push(u.lang); }},
     cancel: () => {{ window.__cancelled += 1; }},
     addEventListener: () => {{}},
   }};

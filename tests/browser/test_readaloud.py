@@ -61,3 +61,28 @@ def test_on_every_page_that_says_what_to_do(visit: Visit, app: Flask) -> None:
         assert len(spoken) >= 2, f"{path}: only the heading is read"
         assert len(spoken) == len(set(spoken)), path
         page.context.close()
+
+
+def test_dutch_words_on_an_english_page_get_a_dutch_voice(visit: Visit, app: Flask) -> None:
+    """Issue 14 item 3: the titles staff wrote are Dutch, marked lang="nl" on the English page;
+    read aloud, they go to the Dutch voice and the rest to the English one."""
+    from app.extensions import db
+    from app.services.accounts import resident_for_bsn
+
+    jan = resident_for_bsn(RED)
+    assert jan is not None
+    jan.language = "en"
+    db.session.commit()
+    page = visit("/", bsn=RED, init_script=fake_speech("en-GB", "nl-NL"))
+    page.get_by_role("button", name="Read aloud").click()
+    spoken = list(
+        zip(
+            page.evaluate("() => window.__spoken"),
+            page.evaluate("() => window.__langs"),
+            strict=True,
+        )
+    )
+    title = page.locator('main .todo .what [lang="nl"]').first.inner_text()
+    assert (title, "nl-NL") in spoken, spoken
+    assert spoken[0][1] == "en-GB", "the heading is English"
+    assert all(lang == "nl-NL" for text, lang in spoken if text == title)

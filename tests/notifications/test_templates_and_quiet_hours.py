@@ -169,3 +169,17 @@ def test_dst_switch_days_in_utc() -> None:
     # In the repeated hour (02:30 CEST and 02:30 CET both exist) it is quiet either way.
     assert next_allowed(utc(AUTUMN, 0, 30), Q_START, Q_END) == autumn
     assert next_allowed(utc(AUTUMN, 1, 30), Q_START, Q_END) == autumn
+
+
+def test_an_english_email_marks_the_dutch_title(app: Flask) -> None:
+    """Issue 14 item 3: the item's title is the organisation's Dutch words (WCAG 3.1.2)."""
+    values = {**LONGEST, "title": "Uitkeringsspecificatie & loonstrook sturen"}
+    with app.test_request_context():
+        english = render("document-due-soon", 1, Channel.EMAIL, "en", values, URL)
+        dutch = render("document-due-soon", 1, Channel.EMAIL, "nl", values, URL)
+        english_html = html_part(english, stop_links(42))
+        dutch_html = html_part(dutch, stop_links(42))
+    marked = [s.get_text() for s in check_page(english_html, partial=True).select('[lang="nl"]')]
+    assert values["title"] in marked, english_html
+    assert not check_page(dutch_html, partial=True).select("body [lang]"), "Dutch in Dutch: no mark"
+    assert "&amp; loonstrook" in english_html, "the title is escaped inside its mark"

@@ -36,6 +36,9 @@ class Rendered:
     link_text: str
     url: str
     lang: str
+    # Words the organisations wrote in Dutch (an item's title) inside a message in another
+    # language: the HTML part marks them lang="nl" (WCAG 3.1.2).
+    dutch: tuple[str, ...] = ()
 
 
 # (template, version) -> language -> text. Placeholders: {date} {time} {title} {organisation} {url}
@@ -460,7 +463,10 @@ def render(
             paragraphs += (formatted,)
     link_text = text.link_text.format(**values)
     plain = "\n\n".join([*paragraphs, f"{link_text}: {portal_url}"])
-    return Rendered(text.subject.format(**values), plain, paragraphs, link_text, portal_url, lang)
+    dutch = (values["title"],) if lang != "nl" and values["title"] else ()
+    return Rendered(
+        text.subject.format(**values), plain, paragraphs, link_text, portal_url, lang, dutch
+    )
 
 
 def stop_text(lang: str) -> StopText:
