@@ -10,7 +10,7 @@ from flask import make_response
 from werkzeug.wrappers import Response
 
 from app import clock
-from app.htmx import is_htmx, render_page
+from app.htmx import is_htmx, nothing_new, render_page
 from app.models import DataExport, ExportStatus
 from app.responses import no_store
 from app.services.data_export import is_expired, take_download
@@ -27,10 +27,7 @@ def waiting_page(
 ) -> Response:
     state = "expired" if is_expired(export) else export.status.value
     if is_htmx() and state == ExportStatus.PENDING.value:
-        # 204: htmx swaps nothing and keeps polling; the screen reader hears nothing new.
-        nothing_new = make_response("", 204)
-        nothing_new.vary.add("HX-Request")
-        return no_store(nothing_new)
+        return nothing_new()
     page = render_page(
         "export/waiting.html",
         "export/_status.html",

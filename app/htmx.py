@@ -8,6 +8,7 @@ from flask import make_response, render_template
 from werkzeug.wrappers import Response
 
 from app.requests import request
+from app.responses import no_store
 
 
 def is_htmx() -> bool:
@@ -24,3 +25,11 @@ def render_page(
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response
+
+
+def nothing_new() -> Response:
+    """The answer to an htmx poll while what it waits for is not ready: 204, so htmx swaps
+    nothing and keeps polling, and a screen reader hears nothing new. Private, like the page."""
+    response = make_response("", 204)
+    response.vary.add("HX-Request")
+    return no_store(response)

@@ -10,7 +10,7 @@ from flask_babel import format_decimal, gettext, ngettext
 from werkzeug.wrappers import Response
 
 from app import clock
-from app.htmx import is_htmx, render_page
+from app.htmx import is_htmx, nothing_new, render_page
 from app.models import Resident
 from app.responses import no_store
 from app.services.summary import SummaryForbidden, Viewer
@@ -45,9 +45,7 @@ def listen_page(viewer: Viewer, resident: Resident, links: ListenLinks) -> Respo
         abort(503)
     ready = isinstance(status, AudioReady)
     if is_htmx() and not ready:
-        nothing_new = make_response("", 204)
-        nothing_new.vary.add("HX-Request")
-        return no_store(nothing_new)
+        return nothing_new()
     words = _words(status) if isinstance(status, AudioReady) else {}
     page = render_page(
         "summary/listen.html", "summary/_listen_status.html", audio=ready, words=words, links=links

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from app import clock
 from app.auth.guards import resident_required
-from app.htmx import is_htmx, render_page
+from app.htmx import is_htmx, nothing_new, render_page
 from app.responses import no_store
 from app.services.overview import light_words
 from app.services.summary import SummaryForbidden, Viewer, summary_for
@@ -88,10 +88,7 @@ def pdf_waiting() -> Response:
         abort(404)
     ready = isinstance(status, PdfReady)
     if is_htmx() and not ready:
-        # 204: htmx swaps nothing and keeps polling; the screen reader hears nothing new.
-        nothing_new = make_response("", 204)
-        nothing_new.vary.add("HX-Request")
-        return _private(nothing_new)
+        return nothing_new()
     page = render_page(
         "summary/waiting.html",
         "summary/_waiting_status.html",
