@@ -20,7 +20,6 @@ from app.appointments.forms import BookForm
 from app.auth.guards import staff_required
 from app.dates import long_date
 from app.documents.forms import UploadForm
-from app.responses import no_store
 from app.services import appointment_ics, appointments, staff_work
 from app.services import documents as document_service
 from app.services.access_log import AccessEntry
@@ -32,11 +31,6 @@ from app.services.summary_pdf import PdfReady, letters_choice, request_pdf
 from app.services.uploads import check_files
 from app.staff.blueprint import bp
 from app.staff.dossier_routes import load
-
-
-def _private(response: Response) -> Response:
-    no_store(response)
-    return response
 
 
 def _appointment_words(today: Any) -> dict[str, Any]:
@@ -107,7 +101,7 @@ def assisted(dossier_id: int) -> Response:
         light_sentence=light_sentence(overview.state),
         **context,
     )
-    return _private(make_response(html))
+    return make_response(html)  # no-store: the staff blueprint's hook
 
 
 @bp.route("/dossier/<int:dossier_id>/namens/document/<int:task_id>", methods=["GET", "POST"])
@@ -216,7 +210,7 @@ def print_summary(dossier_id: int) -> Response:
         back_url=url_for("staff.dossier", dossier_id=sd.dossier.id),
         back_label=gettext("Back to the dossier"),
     )
-    return _private(make_response(html))
+    return make_response(html)  # no-store: the staff blueprint's hook
 
 
 @bp.get("/dossier/<int:dossier_id>/samenvatting.pdf")
@@ -236,4 +230,4 @@ def summary_pdf(dossier_id: int) -> Response:
     response = make_response(result.data)
     response.mimetype = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-    return _private(response)
+    return response

@@ -34,12 +34,6 @@ def _chosen(letters: str) -> str | None:
     return None if letters == LETTERS[0] else letters
 
 
-def _private(response: Response) -> Response:
-    # Personal data: never in a shared cache, and not kept by the browser's cache either.
-    no_store(response)
-    return response
-
-
 @bp.get("/overzicht/print")
 @resident_required
 def print_view() -> Response:
@@ -57,7 +51,7 @@ def print_view() -> Response:
         back_url=url_for("overview.index"),
         back_label=gettext("Back to your overview"),
     )
-    return _private(make_response(html))
+    return no_store(make_response(html))
 
 
 @bp.get("/overzicht.pdf")
@@ -75,7 +69,7 @@ def pdf() -> Response:
     response = make_response(result.data)
     response.mimetype = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-    return _private(response)
+    return no_store(response)
 
 
 @bp.get("/overzicht/pdf-wordt-gemaakt")
@@ -95,7 +89,7 @@ def pdf_waiting() -> Response:
         ready=ready,
         letters=_chosen(letters),
     )
-    return _private(page)
+    return no_store(page)
 
 
 @bp.get("/overzicht/luisteren")
