@@ -16,7 +16,12 @@ from rq.scheduler import RQScheduler
 from app.extensions import db
 from app.models import NotificationEvent
 from app.models.notification import NotificationStatus as S
-from app.services.notifications.dispatch import dispatch_due, enqueue_deliver
+from app.services.notifications.dispatch import (
+    JOB_OPTIONS,
+    dispatch_due,
+    enqueue_deliver,
+    enqueue_many_deliver,
+)
 from app.services.notifications.preferences import CHOICES, save_contact_and_preferences
 from tests.conftest import free_port
 from tests.notifications.conftest import (
@@ -219,6 +224,33 @@ def test_the_same_job_enqueued_twice_sends_once(
         queue.enqueue("jobs.reminders.deliver", nid, job_id=f"deliver-{nid}-0", unique=True)
         run_worker(queue)
     assert len(smtp.messages) == 1 and sendable("email").attempts == 1
+
+
+def test_a_batch_enqueue_puts_each_attempt_on_the_queue_once(app: Flask, queue: Queue) -> None:
+    """The batch path (RQ's public enqueue_many after one pipelined EXISTS): new attempts are
+    queued with the job options; an attempt whose job still waits is left alone; an attempt
+    whose job already ran is queued again (its row is still `created`, so it was not sent)."""
+    waiting, finished = enqueue_deliver(queue, "n-waiting", 0), "n-finished"
+    assert waiting
+    queue.enqueue("os.getpid", job_id=f"deliver-{finished}-2")
+    run_worker(queue)  # runs both: now one finished job, nothing waits
+    enqueue_deliver(queue, "n-waiting", 0)
+    assert queue.job_ids == ["deliver-n-waiting-0"]
+
+    enqueue_many_deliver(queue, [("n-new", 0), ("n-waiting", 0), (finished, 2), ("n-new", 1)])
+
+    assert sorted(queue.job_ids) == sorted(
+        ["deliver-n-waiting-0", "deliver-n-new-0", f"deliver-{finished}-2", "deliver-n-new-1"]
+    )
+    job = queue.fetch_job("deliver-n-new-0")
+    assert job is not None and job.func_name == "jobs.reminders.deliver" and job.args == ["n-new"]
+    assert (job.timeout, job.result_ttl, job.failure_ttl) == (
+        JOB_OPTIONS["job_timeout"],
+        JOB_OPTIONS["result_ttl"],
+        JOB_OPTIONS["failure_ttl"],
+    )
+    rerun = queue.fetch_job(f"deliver-{finished}-2")
+    assert rerun is not None and rerun.func_name == "jobs.reminders.deliver"
 
 
 def test_quiet_hours_hold_a_reminder_until_morning(

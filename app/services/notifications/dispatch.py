@@ -14,7 +14,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -22,7 +22,6 @@ from redis.exceptions import RedisError
 from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.job import Job, JobStatus
-from rq.scripts import UNIQUE_ENQUEUE_SCRIPT
 from sqlalchemy import exists, or_, select, update
 
 from app import clock
@@ -101,42 +100,38 @@ def enqueue_deliver(
         return True
 
 
-def _hset_args(job: Job) -> list[Any]:
-    # The job hash as RQ's own unique enqueue writes it (rq.scripts builds the same list).
-    args: list[Any] = []
-    for key, value in job.to_dict().items():
-        if value is not None:
-            args += [key, value if isinstance(value, bytes | str) else str(value)]
-    return args
-
-
 def enqueue_many_deliver(queue: Queue, items: Sequence[tuple[str, int]]) -> None:
-    """enqueue_deliver() for many rows in one Redis round trip: RQ's own unique-enqueue Lua
-    script (EXISTS, HSET, RPUSH), pipelined; RQ's enqueue(unique=True) sends one per job.
-    The few that exist already take the one-by-one path, which sorts them out."""
+    """enqueue_deliver() for many rows in two Redis round trips, with RQ's public API only: one
+    pipelined EXISTS per job id, then `Queue.enqueue_many` for the ids that are free. The few
+    whose job exists already take the one-by-one unique path, which sorts them out.
+
+    Not atomic like `enqueue(unique=True)`, and it need not be: the database decides who enqueues
+    a row (a `pending` row is locked and marked `created` before it is enqueued; `requeue_created`
+    holds its rows FOR UPDATE while it enqueues), and deliver() claims its row `created` ->
+    `sending`, so a second job for the same attempt would only be skipped. bench/reminders.py:
+    about 6,000 jobs/s this way against 2,100/s one `enqueue(unique=True)` at a time."""
     if not items:
         return
-    script = queue.connection.register_script(UNIQUE_ENQUEUE_SCRIPT)
-    jobs = []
+    job_ids = [deliver_job_id(nid, attempts) for nid, attempts in items]
     with queue.connection.pipeline(transaction=False) as pipe:
-        pipe.sadd(queue.redis_queues_keys, queue.key)
-        for nid, attempts in items:
-            job = queue.create_job(
-                DELIVER,
-                args=(nid,),
-                job_id=deliver_job_id(nid, attempts),
-                status=JobStatus.QUEUED,
-                timeout=JOB_OPTIONS["job_timeout"],
-                result_ttl=JOB_OPTIONS["result_ttl"],
-                failure_ttl=JOB_OPTIONS["failure_ttl"],
-            )
-            job.origin = queue.name
-            job.enqueued_at = datetime.now(UTC)
-            script(keys=[job.key, queue.key], args=[job.id, "R", -1, *_hset_args(job)], client=pipe)
-            jobs.append((nid, attempts))
-        results = pipe.execute()[1:]
-    for (nid, attempts), created in zip(jobs, results, strict=True):
-        if not created:
+        for job_id in job_ids:
+            pipe.exists(Job.key_for(job_id))
+        taken = pipe.execute()
+    free = [
+        Queue.prepare_data(
+            DELIVER,
+            (nid,),
+            job_id=job_id,
+            timeout=JOB_OPTIONS["job_timeout"],
+            result_ttl=JOB_OPTIONS["result_ttl"],
+            failure_ttl=JOB_OPTIONS["failure_ttl"],
+        )
+        for (nid, _), job_id, exists_ in zip(items, job_ids, taken, strict=True)
+        if not exists_
+    ]
+    queue.enqueue_many(free)
+    for (nid, attempts), exists_ in zip(items, taken, strict=True):
+        if exists_:
             enqueue_deliver(queue, nid, attempts)
 
 
