@@ -15,7 +15,7 @@ import pytest
 import time_machine
 from flask import Flask
 from rq import Queue, Worker
-from rq.registry import FailedJobRegistry, StartedJobRegistry
+from rq.registry import FailedJobRegistry, FinishedJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 from sqlalchemy import func, select
 
@@ -69,6 +69,27 @@ def test_a_forked_work_horse_starts_without_the_parents_connections(
     assert job.is_finished, job.latest_result()
     assert job.return_value() == 0
     assert db.session.execute(select(func.count(NotificationEvent.id))).scalar_one() == 0
+
+
+def test_reminder_jobs_run_in_the_worker_process_and_finish_like_rq_jobs(
+    app: Flask, queue: Queue
+) -> None:
+    """ReminderWorker runs its reminder queue's jobs in its own process through RQ's worker
+    steps (prepare_execution, perform_job), which are RQ internals: pyproject pins rq to the
+    minor release this passed with, and this test breaks when a new RQ changes those steps.
+    The job must run here (no fork), end `finished` with its result, leave the started
+    registry, so the next job can run."""
+    make_fork_safe(app)
+    worker = ReminderWorker([queue], connection=queue.connection, serializer=JSONSerializer)
+    worker.in_process_queues = frozenset({queue.name})
+    jobs = [queue.enqueue("os.getpid") for _ in range(2)]
+    assert worker.work(burst=True)
+    for job in jobs:
+        job.refresh()
+        assert job.is_finished, job.latest_result()
+        assert job.return_value() == os.getpid()
+    assert StartedJobRegistry(queue=queue).get_job_ids() == []
+    assert sorted(FinishedJobRegistry(queue=queue).get_job_ids()) == sorted(j.id for j in jobs)
 
 
 def _kill_horse_when(smtp: SmtpRecorder, worker: Worker, stage: str) -> None:
