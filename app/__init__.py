@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import click
 from flask import Flask, session
 from flask_babel import lazy_gettext
 from flask_login import current_user
@@ -32,7 +33,7 @@ from app import (
 from app.auth import session_routes
 from app.auth.routes import bp as auth_bp
 from app.config import ROOT, Config, config_from_env
-from app.extensions import babel, compress, csrf, db, init_limiter, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, init_limiter, login_manager
 from app.extensions import htmx as htmx_ext
 from app.live import live_updates_on
 from app.overview.routes import bp as overview_bp
@@ -57,7 +58,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     ops.init_app(app)  # health, metrics, request ids, JSON logs, database timeouts
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    _init_migrate(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     htmx_ext.init_app(app)
@@ -92,6 +93,18 @@ def _trust_proxies(app: Flask) -> None:
     hops = int(app.config.get("TRUSTED_PROXIES", 0))
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
+def _init_migrate(app: Flask) -> None:
+    """`flask db ...` (Flask-Migrate) exists only where the `flask` command line builds the app:
+    web and job workers never migrate, and Flask-Migrate brings Alembic (about 11 MB) into
+    every process that imports it (issue #20). The tests run Alembic's own commands, and
+    migrations/env.py needs nothing from Flask-Migrate."""
+    if click.get_current_context(silent=True) is None:
+        return
+    from flask_migrate import Migrate
+
+    Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
 
 
 def select_locale() -> str:

@@ -1,4 +1,5 @@
-"""Alembic environment, run through Flask-Migrate (`flask db ...`) inside the app's context."""
+"""Alembic environment, run through Flask-Migrate (`flask db ...`) or by the tests' own Alembic
+commands, inside the app's context: the app's database and models, batch mode for SQLite."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from logging.config import fileConfig
 from typing import Any
 
 from alembic import context
-from flask import current_app
 
+from app.extensions import db
 from app.models.types import UTCDateTime
 
 config = context.config
@@ -17,7 +18,6 @@ if config.config_file_name is not None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
-db = current_app.extensions["migrate"].db
 config.set_main_option(
     "sqlalchemy.url", db.engine.url.render_as_string(hide_password=False).replace("%", "%%")
 )
@@ -49,7 +49,7 @@ def run_migrations_online() -> None:
             directives[:] = []
             logger.info("No changes in schema detected.")
 
-    conf_args = dict(current_app.extensions["migrate"].configure_args)
+    conf_args: dict[str, Any] = {"render_as_batch": True}
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.setdefault("render_item", render_item)
 

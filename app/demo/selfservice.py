@@ -7,7 +7,6 @@ import io
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import force_locale
-from pypdf import PdfWriter
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -35,6 +34,8 @@ from app.services.uploads import check_file
 
 
 def demo_pdf() -> bytes:
+    from pypdf import PdfWriter  # seeding only: web workers never load pypdf for it
+
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     out = io.BytesIO()

@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
@@ -43,6 +41,8 @@ class Readiness:
 @cache
 def migration_heads() -> frozenset[str]:
     """The head revision(s) of the migrations this code ships (read once per process)."""
+    from alembic.script import ScriptDirectory  # alembic (11 MB) only where /readyz is asked
+
     return frozenset(ScriptDirectory(str(ROOT / "migrations")).get_heads())
 
 
@@ -52,6 +52,8 @@ def readiness() -> Readiness:
         with db.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
             database = "ok"
+            from alembic.runtime.migration import MigrationContext
+
             current = frozenset(MigrationContext.configure(conn).get_current_heads())
             migrations = "ok" if current == migration_heads() else "behind"
     except SQLAlchemyError:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext
-from icalendar import Calendar, Event
 
 from app import clock
 from app.dates import clock as clock_time
@@ -54,6 +53,8 @@ def where_text(appointment: Appointment) -> str:
 
 
 def appointment_ics(appointment: Appointment) -> bytes:
+    from icalendar import Calendar, Event  # on the first download, not in every worker (#20)
+
     slot = appointment.slot
     org = slot.organisation
     cal = Calendar()

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from PIL import Image
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 # Larger than any phone camera (about 50 megapixels); a scan of A4 at 600 dpi is 35.
 MAX_IMAGE_PIXELS = 50_000_000
@@ -77,6 +76,9 @@ def _raw_has_active_names(raw: bytes) -> bool:
 
 def _walk(start: Any) -> None:
     """Every dictionary and array reachable from `start` (resolving references, once each)."""
+    # pypdf and Pillow load with the first upload, not in every web worker (issue #20).
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
     seen: set[tuple[int, int]] = set()
     todo = [start]
     visited = 0
@@ -114,6 +116,8 @@ def image_problem(stream: IO[bytes]) -> str | None:
     """What is wrong with the picture: "too-large" above MAX_IMAGE_PIXELS, "damaged" when its
     header cannot be read, else None. Image.open reads only the header (width and height);
     nothing is decoded. Pillow's own bomb guard raising for absurd sizes counts as too large."""
+    from PIL import Image
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

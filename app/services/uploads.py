@@ -15,7 +15,6 @@ from typing import IO, Any
 import filetype
 from flask import current_app
 from flask_babel import gettext
-from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
 
 from app.services.upload_content import (
@@ -68,6 +67,8 @@ def _bad_name(name: str) -> bool:
 
 
 def _pdf_problem(stream: IO[bytes], name: str) -> str | None:
+    from pypdf import PdfReader  # on the first PDF upload, not in every web worker (#20)
+
     try:
         reader = PdfReader(stream)
         if reader.is_encrypted:

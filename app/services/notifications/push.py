@@ -18,10 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import requests
-from cryptography.hazmat.primitives import serialization
-from py_vapid import Vapid01, b64urlencode
-from pywebpush import WebPushException, webpush
 from sqlalchemy import delete, select
 
 from app.extensions import db
@@ -61,6 +57,9 @@ class PushSettings:
 def new_vapid_keys() -> tuple[str, str]:
     """(public, private), base64url: the public key as browsers take it (applicationServerKey,
     an uncompressed P-256 point), the private key as its raw 32 bytes."""
+    from cryptography.hazmat.primitives import serialization
+    from py_vapid import Vapid01, b64urlencode
+
     vapid = Vapid01()
     vapid.generate_keys()
     public = vapid.public_key.public_bytes(
@@ -113,6 +112,11 @@ def message(lang: str, subject_type: str) -> str:
 def send_push(subscriptions: Sequence[Mapping[str, Any]], data: str, settings: PushSettings) -> str:
     """Send to every device; return how many accepted ('2 devices'). Deletes gone devices in
     the current session (the caller commits). Raises TransientFailure / PermanentFailure."""
+    # pywebpush (with aiohttp and requests, about 15 MB) loads in the worker that sends, not in
+    # every web worker: no page needs it (issue #20).
+    import requests
+    from pywebpush import WebPushException, webpush
+
     if not settings.private_key:
         raise TransientFailure("vapid key not configured")
     accepted, gone, trouble = 0, [], ""
