@@ -12,9 +12,12 @@ from app.responses import no_store
 
 
 def is_htmx() -> bool:
-    """An htmx request for a fragment (hx-get and friends); a boosted link or form wants the
-    whole page, so it is not one."""
-    return bool(request.htmx) and not request.htmx.boosted
+    """An htmx request for a fragment (hx-get and friends). A boosted link or form wants the
+    whole page, and so does htmx restoring a page it pushed into the history (the back button
+    after a caseload search or a boosted form: base.html keeps no history cache), so neither is
+    one."""
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render_page(
