@@ -30,6 +30,14 @@ def render_page(
     return response
 
 
+def render_fragment(fragment_template: str, /, **context: Any) -> Response:
+    """Just the fragment, for a branch that only an htmx element reaches (the view checked
+    is_htmx; without JS the same action redirects)."""
+    response = make_response(render_template(fragment_template, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
 def nothing_new() -> Response:
     """The answer to an htmx poll while what it waits for is not ready: 204, so htmx swaps
     nothing and keeps polling, and a screen reader hears nothing new. Private, like the page."""
