@@ -12,9 +12,12 @@ from app.responses import no_store
 
 
 def is_htmx() -> bool:
-    """An htmx request for a fragment (hx-get and friends); a boosted link or form wants the
-    whole page, so it is not one."""
-    return bool(request.htmx) and not request.htmx.boosted
+    """An htmx request for a fragment (hx-get and friends). A boosted link or form wants the
+    whole page, and so does htmx restoring a page it pushed into the history (the back button
+    after a caseload search or a boosted form: base.html keeps no history cache), so neither is
+    one."""
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render_page(
@@ -23,6 +26,14 @@ def render_page(
     """Positional-only template names, so a view may pass `page=` or `fragment=` as context."""
     template = fragment_template if is_htmx() else page_template
     response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def render_fragment(fragment_template: str, /, **context: Any) -> Response:
+    """Just the fragment, for a branch that only an htmx element reaches (the view checked
+    is_htmx; without JS the same action redirects)."""
+    response = make_response(render_template(fragment_template, **context))
     response.vary.add("HX-Request")
     return response
 

@@ -23,6 +23,8 @@ Targets on the 2-core machine: 0 errors, p99 <= 500 ms for pages and <= 50 ms fo
 RSS <= 100 MB per web worker.
 
     .venv/bin/python bench/load.py [--residents 200] [--seconds 60] [--fault redis|postgres]
+
+The private servers are in bench/servers.py, the residents' data in bench/load_data.py.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,7 +43,6 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
@@ -52,277 +52,24 @@ from urllib3.util.retry import Retry
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-VENV_BIN = Path(sys.executable).parent
-PG_BIN = Path("/usr/local/bin")
-USER_AGENT = "mijn-overzicht-load-bench/1"
+
+from bench.load_data import USER_AGENT, plan_reminders, prepare  # noqa: E402
+from bench.servers import (  # noqa: E402 - after the path line, like bench/report.py
+    PrivatePostgres,
+    PrivateRedis,
+    SmtpSink,
+    children,
+    free_port,
+    rss_mb,
+    start_web,
+    start_worker,
+    stop_all,
+    wait_for,
+)
+
 HUNG_SECONDS = 30.0
 PAGE_P99_MS, POLL_P99_MS, RSS_MB = 500.0, 50.0, 100.0
 OUTAGE_AT, OUTAGE_SECONDS = 20.0, 20.0
-REMINDERS = 100
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(check: Any, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except Exception:  # not up yet
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"load bench: {what} did not come up")
-
-
-# --- private servers ------------------------------------------------------------------------
-
-
-class PrivatePostgres:
-    """A throwaway cluster in a temporary directory, run as the postgres user when we are root
-    (initdb refuses root)."""
-
-    def __init__(self, base: Path, port: int) -> None:
-        self.dir, self.port = base / "pg", port
-        self.user: list[str] = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
-        self.url = f"postgresql://postgres@127.0.0.1:{port}/bench"
-
-    def _run(self, *argv: str) -> None:
-        subprocess.run([*self.user, *argv], check=True, stdout=subprocess.DEVNULL)
-
-    def start(self) -> None:
-        self.dir.mkdir()
-        if self.user:
-            shutil.chown(self.dir, "postgres")
-            shutil.chown(self.dir.parent, "postgres")
-        self._run(str(PG_BIN / "initdb"), "-U", "postgres", "--auth=trust", "-D", str(self.dir))
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(
-            str(PG_BIN / "pg_ctl"),
-            "-D",
-            str(self.dir),
-            "-o",
-            options,
-            "-w",
-            "-l",
-            str(self.dir / "log"),
-            "start",
-        )
-        import psycopg
-
-        with psycopg.connect(
-            f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True
-        ) as conn:
-            conn.execute("CREATE DATABASE bench")
-
-    def restart(self) -> None:
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.dir), "-m", "fast", "-w", "restart")
-
-    def stop(self) -> None:
-        subprocess.run(
-            [*self.user, str(PG_BIN / "pg_ctl"), "-D", str(self.dir), "-m", "immediate", "stop"],
-            stdout=subprocess.DEVNULL,
-            check=False,
-        )
-
-    def connections(self) -> int:
-        import psycopg
-
-        with psycopg.connect(self.url, connect_timeout=2) as conn:
-            row = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = 'bench' AND pid <> pg_backend_pid()"
-            ).fetchone()
-        return int(row[0]) if row else 0
-
-
-class PrivateRedis:
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        from redis import Redis
-
-        wait_for(lambda: Redis.from_url(self.url).ping(), 10, "redis-server")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
-
-
-class SmtpSink:
-    """Counts reminder e-mails by Message-ID (each reminder's id)."""
-
-    def __init__(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.ids: list[str] = []
-        self.port = free_port()
-        sink = self
-
-        class Handler:
-            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-                from email import message_from_bytes
-
-                sink.ids.append(str(message_from_bytes(envelope.content)["Message-ID"]))
-                return "250 OK"
-
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-
-# --- data -----------------------------------------------------------------------------------
-
-
-def prepare(env: dict[str, str], residents: int) -> tuple[Any, list[dict[str, Any]], list[Any]]:
-    """Migrate and seed the bench database, add the virtual residents (a dossier each, linked to
-    the gemeente, with 0-3 tasks), and make every login's session cookie."""
-    flask = [str(VENV_BIN / "flask"), "--app", "app"]
-    for command in (["db", "upgrade"], ["seed-demo"]):
-        subprocess.run(
-            [*flask, *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    from sqlalchemy import func, insert, select
-
-    from app import create_app
-    from app.config import DemoConfig
-    from app.extensions import db
-    from app.models import Dossier, DossierOrganisation, Organisation, Resident, StaffMember, Task
-    from app.services.bsn import encrypt_bsn
-    from tests.login import session_cookie
-
-    app = create_app(
-        DemoConfig, SQLALCHEMY_DATABASE_URI=env["DATABASE_URL"], REDIS_URL=env["REDIS_URL"]
-    )
-    rng = random.Random(19)
-    now = datetime.now(UTC)
-    with app.app_context():
-        org = db.session.scalar(select(Organisation).where(Organisation.kind == "gemeente"))
-        assert org is not None
-        first = int(db.session.scalar(select(func.max(Resident.id))) or 0) + 1
-        secret = encrypt_bsn("999900067")
-        ids = list(range(first, first + residents))
-        db.session.execute(
-            insert(Resident),
-            [
-                {
-                    "id": i,
-                    "bsn_hash": f"{i:064d}",
-                    "bsn_encrypted": secret,
-                    "first_name": f"Bewoner{i}",
-                    "last_name": "Bench",
-                    "initials": "",
-                    "email": "",
-                    "phone": "",
-                    "language": "nl",
-                    "session_token": f"bench{i}",
-                    "created_at": now,
-                }
-                for i in ids
-            ],
-        )
-        db.session.execute(
-            insert(Dossier),
-            [{"id": i, "resident_id": i, "created_at": now, "updated_at": now} for i in ids],
-        )
-        db.session.execute(
-            insert(DossierOrganisation),
-            [{"dossier_id": i, "organisation_id": org.id, "consent_at": now} for i in ids],
-        )
-        tasks = [
-            {
-                "dossier_id": i,
-                "kind": "document",
-                "holder": rng.choice(["resident", "organisation"]),
-                "status": "open",
-                "organisation_id": org.id,
-                "title": f"Stuur bewijsstuk {n + 1}",
-                "description": "Een kopie van uw laatste loonstrook.",
-                "due_date": now.date() + timedelta(days=rng.randint(-5, 30)),
-                "created_at": now,
-            }
-            for i in ids
-            for n in range(rng.randint(0, 3))
-        ]
-        db.session.execute(insert(Task), tasks)
-        db.session.commit()
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
-        people = list(db.session.scalars(select(Resident).where(Resident.id.in_(ids))))
-        cookies = [session_cookie(app, r, user_agent=USER_AGENT) for r in people]
-        staff = list(db.session.scalars(select(StaffMember).order_by(StaffMember.id)))
-        staff_cookies = [session_cookie(app, s, user_agent=USER_AGENT) for s in staff]
-    return app, cookies, staff_cookies
-
-
-def plan_reminders(app: Any, due_from: datetime, spread: float) -> int:
-    """REMINDERS residents get an appointment whose 'two hours before' e-mail falls due between
-    due_from and due_from + spread seconds (during the Redis outage of the drill)."""
-    from sqlalchemy import select
-
-    from app import clock
-    from app.extensions import db
-    from app.models import Resident
-    from app.services.notifications.planning import plan_appointment_reminders
-    from app.services.notifications.preferences import CHOICES, save_contact_and_preferences
-
-    local_hour = clock.now().astimezone(clock.AMSTERDAM).hour
-    quiet = clock_time((local_hour + 12) % 24), clock_time((local_hour + 13) % 24)
-    with app.app_context():
-        people = list(
-            db.session.scalars(
-                select(Resident)
-                .where(Resident.last_name == "Bench")
-                .order_by(Resident.id)
-                .limit(REMINDERS)
-            )
-        )
-        for n, resident in enumerate(people):
-            save_contact_and_preferences(
-                resident,
-                email=f"bewoner{resident.id}@example.nl",
-                phone_e164="",
-                appointment=CHOICES["email"],
-                document=CHOICES["none"],
-                quiet_start=quiet[0],
-                quiet_end=quiet[1],
-            )
-            due = due_from + timedelta(seconds=spread * n / max(len(people), 1))
-            plan_appointment_reminders(
-                900_000 + n,
-                resident_id=resident.id,
-                starts_at=due + timedelta(hours=2),
-                title="Gesprek",
-                organisation="Gemeente",
-            )
-        db.session.commit()
-        return len(people)
 
 
 # --- the load -------------------------------------------------------------------------------
@@ -379,7 +126,10 @@ def resident_loop(
     time.sleep(rng.uniform(0, 10))  # the residents arrive over the first ten seconds
     first = timed(results, browser, "overview", f"{base}/", {200})
     poll_tag = None
-    live = timed(results, browser, "overview", f"{base}/", {200}, headers={"HX-Request": "true"})
+    # What htmx sends for the overview's refresh link (tests/htmx_headers.py); a timed poll adds
+    # X-Poll, as static/js/live.js does.
+    refresh = {"HX-Request": "true", "HX-Target": "overzicht", "HX-Current-URL": f"{base}/"}
+    live = timed(results, browser, "overview", f"{base}/", {200}, headers=refresh)
     if live is not None:
         poll_tag = live.headers.get("ETag")
     pdf_at = time.monotonic() + rng.uniform(5, 40)
@@ -404,7 +154,7 @@ def resident_loop(
             continue
         roll = rng.random()
         if roll < 0.6 and poll_tag:
-            headers = {"HX-Request": "true", "If-None-Match": poll_tag}
+            headers = {**refresh, "X-Poll": "1", "If-None-Match": poll_tag}
             response = timed(results, browser, "poll", f"{base}/", {200, 304}, headers=headers)
             if response is not None and response.status_code == 200:
                 poll_tag = response.headers.get("ETag", poll_tag)
@@ -425,21 +175,6 @@ def staff_loop(
     while time.monotonic() < until:
         timed(results, browser, "caseload", f"{base}{rng.choice(paths)}", {200})
         time.sleep(rng.uniform(2, 5))
-
-
-def children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
-    return [int(p) for p in out.stdout.split()]
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -490,27 +225,8 @@ def main() -> int:
         }
         print(f"load bench: private PostgreSQL :{pg.port}, Redis :{redis.port}; preparing data")
         app, cookies, staff_cookies = prepare(env, args.residents)
-        web = subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                f"--workers={args.web_workers}",
-                f"--threads={args.threads}",
-                "--keep-alive=5",
-                f"--bind=127.0.0.1:{web_port}",
-                "app:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=(tmp / "web.log").open("wb"),
-        )
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "jobs.reminders", "worker"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=(tmp / "worker.log").open("wb"),
-        )
+        web = start_web(env, web_port, args.web_workers, args.threads, tmp / "web.log")
+        worker = start_worker(env, tmp / "worker.log")
         procs += [web, worker]
         base = f"http://127.0.0.1:{web_port}"
         wait_for(lambda: requests.get(f"{base}/healthz", timeout=1).ok, 60, "gunicorn")
@@ -579,13 +295,7 @@ def main() -> int:
             results, elapsed, peak_conns, dict(peak_rss), planned, sink, fault_window, args.fault
         )
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                os.kill(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        stop_all(procs)
         redis.stop()
         pg.stop()
         if args.keep:

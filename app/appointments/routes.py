@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
@@ -12,7 +21,6 @@ from app import clock
 from app.appointments.forms import BookForm, CancelForm, SlotForm
 from app.auth.guards import current_dossier, resident_required
 from app.extensions import db
-from app.htmx import render_page
 from app.models import Appointment, AppointmentSlot, Dossier, Organisation
 from app.responses import no_store
 from app.services.appointment_ics import (
@@ -79,15 +87,14 @@ def _chosen_slot(form: SlotForm) -> AppointmentSlot | None:
 
 @bp.get("")
 @resident_required
-def index() -> Response:
+def index() -> Response | str:
     dossier = current_dossier()
     now = clock.now()
     mine = appointments_of(dossier)
     upcoming = [a for a in mine if a.is_booked and a.slot.ends_at > now]
     earlier = [a for a in mine if a not in upcoming]
-    return render_page(
+    return render_template(
         "appointments/index.html",
-        "appointments/_list.html",
         upcoming=upcoming,
         earlier=list(reversed(earlier)),
         **_words(),
@@ -96,7 +103,7 @@ def index() -> Response:
 
 @bp.route("/maken", methods=["GET", "POST"])
 @resident_required
-def book() -> Response:
+def book() -> Response | str:
     dossier = current_dossier()
     only = _organisation_filter(dossier)
     form = BookForm()
@@ -117,9 +124,8 @@ def book() -> Response:
             else:
                 flash(gettext("Your appointment is made."))
                 return redirect(url_for("appointments.index"), 303)
-    return render_page(
+    return render_template(
         "appointments/book.html",
-        "appointments/_book_form.html",
         form=form,
         slots=free_slots(dossier, organisation_id=only.id if only else None),
         organisations=sorted(dossier.organisations, key=lambda o: o.name),
@@ -131,7 +137,7 @@ def book() -> Response:
 
 @bp.route("/<int:appointment_id>/verzetten", methods=["GET", "POST"])
 @resident_required
-def reschedule(appointment_id: int) -> Response:
+def reschedule(appointment_id: int) -> Response | str:
     dossier = current_dossier()
     appointment = _appointment(dossier, appointment_id)
     form = SlotForm()
@@ -147,9 +153,8 @@ def reschedule(appointment_id: int) -> Response:
                 flash(gettext("Your appointment is moved."))
                 return redirect(url_for("appointments.index"), 303)
     slots = free_slots(dossier, organisation_id=appointment.slot.organisation_id)
-    return render_page(
+    return render_template(
         "appointments/reschedule.html",
-        "appointments/_reschedule_form.html",
         form=form,
         appointment=appointment,
         slots=slots,
@@ -159,7 +164,7 @@ def reschedule(appointment_id: int) -> Response:
 
 @bp.route("/<int:appointment_id>/afzeggen", methods=["GET", "POST"])
 @resident_required
-def cancel(appointment_id: int) -> Response:
+def cancel(appointment_id: int) -> Response | str:
     dossier = current_dossier()
     appointment = _appointment(dossier, appointment_id)
     form = CancelForm()
@@ -172,9 +177,8 @@ def cancel(appointment_id: int) -> Response:
         else:
             flash(gettext("Your appointment is cancelled."))
             return redirect(url_for("appointments.index"), 303)
-    return render_page(
+    return render_template(
         "appointments/cancel.html",
-        "appointments/_cancel_form.html",
         form=form,
         appointment=appointment,
         problem=problem,

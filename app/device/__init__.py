@@ -40,6 +40,7 @@ from app.auth.guards import resident_required
 from app.dates import clock as clock_words
 from app.dates import long_date
 from app.device import push
+from app.htmx import is_htmx
 
 bp = Blueprint("device", __name__)
 
@@ -174,7 +175,7 @@ def _mark(response: Response) -> Response:
     elif (
         request.endpoint in KEPT_ENDPOINTS
         and response.status_code == 200
-        and "HX-Request" not in request.headers
+        and not is_htmx()  # a fragment is not the page; a boosted answer is the whole page
     ):
         response.headers[KEEP_HEADER] = kept_note()
     return response

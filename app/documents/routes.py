@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
@@ -10,7 +10,6 @@ from app import clock
 from app.auth.guards import current_dossier, resident_required
 from app.dates import long_date
 from app.documents.forms import OtherDocumentForm, UploadForm
-from app.htmx import render_page
 from app.services.documents import (
     checklist,
     document_task,
@@ -31,11 +30,10 @@ def _chosen_files() -> list:
 
 @bp.get("")
 @resident_required
-def index() -> Response:
+def index() -> Response | str:
     items = checklist(current_dossier())
-    return render_page(
+    return render_template(
         "documents/index.html",
-        "documents/_checklist.html",
         items=items,
         today=clock.today(),
         long_date=long_date,
@@ -44,7 +42,7 @@ def index() -> Response:
 
 @bp.route("/<int:task_id>/sturen", methods=["GET", "POST"])
 @resident_required
-def upload(task_id: int) -> Response:
+def upload(task_id: int) -> Response | str:
     dossier = current_dossier()
     task = document_task(dossier, task_id)
     if task is None:
@@ -62,9 +60,8 @@ def upload(task_id: int) -> Response:
             submit_documents(dossier, task, files, get_storage(), actor=Actor.resident())
             flash(gettext("Thank you. We received your file. We will check it."))
             return redirect(url_for("documents.index"), 303)
-    return render_page(
+    return render_template(
         "documents/upload.html",
-        "documents/_upload_form.html",
         form=form,
         item=item,
         today=clock.today(),
@@ -74,7 +71,7 @@ def upload(task_id: int) -> Response:
 
 @bp.route("/iets-anders-sturen", methods=["GET", "POST"])
 @resident_required
-def send_other() -> Response:
+def send_other() -> Response | str:
     dossier = current_dossier()
     organisations = {o.id: o for o in dossier.organisations}
     form = OtherDocumentForm()
@@ -100,7 +97,7 @@ def send_other() -> Response:
             )
             flash(gettext("Thank you. We received your file."))
             return redirect(url_for("documents.index"), 303)
-    return render_page("documents/other.html", "documents/_other_form.html", form=form)
+    return render_template("documents/other.html", form=form)
 
 
 @bp.get("/bestand/<int:document_id>")

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from app.auth.guards import resident_required
 from app.extensions import db, limiter
 from app.feedback.forms import CommentForm
-from app.htmx import is_htmx, render_page
+from app.htmx import is_htmx, render_fragment, render_page
 from app.local_paths import safe_local_path
 from app.models import PageFeedback
 from app.services.feedback import add_comment, record_answer
@@ -49,14 +49,12 @@ def answer() -> Response:
     )
     if choice == "ja":
         if is_htmx():
-            return render_page("feedback/thanks.html", "feedback/_thanks.html")
+            return render_fragment("feedback/_thanks.html")
         flash(gettext("Thank you for your answer."))
         return redirect(back, 303)
     session[ANSWER_KEY] = found.id
     if is_htmx():
-        return render_page(
-            "feedback/comment.html", "feedback/_comment.html", form=CommentForm(), back=back
-        )
+        return render_fragment("feedback/_comment.html", form=CommentForm(), back=back)
     return redirect(url_for("feedback.comment", next=back), 303)
 
 
@@ -79,7 +77,7 @@ def comment() -> Response:
         add_comment(found, form.comment.data or "", current_user if form.call_me.data else None)
         session.pop(ANSWER_KEY, None)
         if is_htmx():
-            return render_page("feedback/thanks.html", "feedback/_thanks.html")
+            return render_fragment("feedback/_thanks.html")
         flash(gettext("Thank you for your answer."))
         return redirect(back, 303)
     return render_page(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from app import clock
 from app.auth.guards import current_dossier, resident_required
 from app.dates import when
-from app.htmx import render_page
 from app.models import Question
 from app.questions.forms import AskForm, ReplyForm
 from app.services.overview import open_tasks
@@ -41,14 +40,14 @@ def _attachment(form: ReplyForm) -> tuple[CheckedFile | None, bool]:
 
 @bp.get("")
 @resident_required
-def index() -> Response:
+def index() -> Response | str:
     questions = questions_of(current_dossier())
-    return render_page("questions/index.html", "questions/_list.html", questions=questions)
+    return render_template("questions/index.html", questions=questions)
 
 
 @bp.route("/stellen", methods=["GET", "POST"])
 @resident_required
-def ask() -> Response:
+def ask() -> Response | str:
     dossier = current_dossier()
     organisations = {o.id: o for o in dossier.organisations}
     tasks = {t.id: t for t in open_tasks(dossier)}
@@ -85,14 +84,13 @@ def ask() -> Response:
             )
             flash(gettext("Your question is sent. You will see the answer here."))
             return redirect(url_for("questions.thread", question_id=question.id), 303)
-    return render_page("questions/ask.html", "questions/_ask_form.html", form=form)
+    return render_template("questions/ask.html", form=form)
 
 
-def _thread_page(question: Question, form: ReplyForm) -> Response:
+def _thread_page(question: Question, form: ReplyForm) -> Response | str:
     today = clock.today()
-    return render_page(
+    return render_template(
         "questions/thread.html",
-        "questions/_thread.html",
         question=question,
         form=form,
         when=lambda dt: when(dt, today),
@@ -101,7 +99,7 @@ def _thread_page(question: Question, form: ReplyForm) -> Response:
 
 @bp.get("/<int:question_id>")
 @resident_required
-def thread(question_id: int) -> Response:
+def thread(question_id: int) -> Response | str:
     question = dossier_question(current_dossier(), question_id)
     if question is None:
         abort(404)
@@ -113,7 +111,7 @@ def thread(question_id: int) -> Response:
 
 @bp.post("/<int:question_id>")
 @resident_required
-def reply(question_id: int) -> Response:
+def reply(question_id: int) -> Response | str:
     dossier = current_dossier()
     question = dossier_question(dossier, question_id)
     if question is None:

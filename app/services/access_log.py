@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +24,9 @@ from app import clock
 from app.clock import AMSTERDAM
 from app.extensions import db
 from app.models import AccessLog, Dossier, DossierOrganisation, Organisation, StaffMember
+
+# Staff prints also go to this log (record_staff_print), besides the AccessLog row.
+access_logger = logging.getLogger("mijn_overzicht.access")
 
 # What the resident reads on 'Wie heeft mijn gegevens bekeken'.
 ACTION_TEXTS = {
@@ -187,13 +191,17 @@ def record_access(
 
 def record_staff_print(staff_id: int, dossier: Dossier, what: str) -> None:
     """For app.services.summary: a staff print of a resident's summary, or its spoken version
-    (what="audio"), committed here."""
+    (what="audio"), committed here and written to the "mijn_overzicht.access" log too."""
     staff = db.session.get(StaffMember, staff_id)
     if staff is None:
         return
     action = "listen_summary" if what == "audio" else "print_summary"
     record_access(staff, acting_organisation(staff, dossier), dossier, action, "print", what)
     db.session.commit()
+    # Also in the application log: the operators' trail, kept apart from the resident's view.
+    access_logger.info(
+        "staff print", extra={"staff_id": staff_id, "dossier_id": dossier.id, "what": what}
+    )
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import Dossier, PushSubscription, Resident
-from app.services.notifications.planning import plan_push_for
+from app.services.notifications.plan_rows import plan_push_for
 from app.services.timeline import Actor, record_event
 
 

@@ -6,12 +6,11 @@ the overview (app.services.overview) so the paper and the screen never disagree.
 Staff side: the staff dossier view and assisted mode (app.staff) call
 `summary_for(Viewer.for_staff(staff), dossier.resident, today)` for the print view, and
 `app.services.summary_pdf.request_pdf(...)` with the same viewer for the PDF. Both check
-`may_print` and record the staff read through `record_staff_print`.
+`may_print` and record the staff read through `app.services.access_log.record_staff_print`.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -26,14 +25,11 @@ from app.extensions import db
 from app.language import help_hours
 from app.models import Appointment as AppointmentModel
 from app.models import AppointmentSlot, Channel, Dossier, Resident, StaffMember
-from app.services.access_log import record_staff_print as record_access_print
+from app.services.access_log import record_staff_print
 from app.services.appointment_ics import callback_number, channel_text, slot_when, where_text
 from app.services.appointments import appointments_of, topic_text
 from app.services.overview import Item, Overview, build_overview, heading, light_sentence
 from app.services.staff_visibility import StaffReading
-
-# Every staff print is also written here, besides the AccessLog row (see record_staff_print).
-access_logger = logging.getLogger("mijn_overzicht.access")
 
 T = TypeVar("T")
 
@@ -90,21 +86,14 @@ def may_print(viewer: Viewer, resident: Resident) -> bool:
     return False
 
 
-def record_staff_print(viewer: Viewer, dossier: Dossier, what: str) -> None:
-    """Every staff read of a dossier belongs in the resident's access log (an AccessLog row)."""
-    access_logger.info(
-        "staff print", extra={"staff_id": viewer.id, "dossier_id": dossier.id, "what": what}
-    )
-    record_access_print(viewer.id, dossier, what)
-
-
 def authorise(viewer: Viewer, resident: Resident, what: str) -> Dossier:
     if not may_print(viewer, resident):
         raise SummaryForbidden(f"viewer {viewer.kind}:{viewer.id} may not print this summary")
     dossier = resident.dossier
     assert dossier is not None  # may_print checked it
     if viewer.is_staff:
-        record_staff_print(viewer, dossier, what)
+        # Every staff read of a dossier belongs in the resident's access log.
+        record_staff_print(viewer.id, dossier, what)
     return dossier
 
 

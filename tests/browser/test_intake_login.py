@@ -42,7 +42,7 @@ def test_a_resident_registered_by_staff_logs_in_and_sees_the_overview(
     form.fill("#first_name", "Nora")
     form.fill("#last_name", "Vermeulen")
     form.fill("#phone", "06 12345678")
-    form.check("#language-0")
+    form.check("#language")
     form.check("#channel-1")  # at the desk
     form.click("main form[method=post] button[type=submit]")
     form.wait_for_url(f"{live_server}/medewerker/dossier/*")

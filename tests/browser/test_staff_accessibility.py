@@ -273,7 +273,7 @@ def test_review_with_the_keyboard_only(
     tab_to(page, f'a[href$="/document/{doc.id}"]')
     page.keyboard.press("Enter")
     page.wait_for_url(f"{dossier_url}/document/{doc.id}")
-    tab_to(page, "#decision-0")
+    tab_to(page, "#decision")
     page.keyboard.press("ArrowDown")  # to 'No, ask for a new one'
     assert page.is_checked("#decision-1")
     tab_to(page, "#reason")

@@ -19,6 +19,7 @@ from app.services.documents import checklist
 from app.services.storage import LocalStorage
 from tests import files
 from tests.html import check_form_page, check_page, text_of
+from tests.htmx_headers import boosted_request
 from tests.i18n import nl
 from tests.login import log_in
 
@@ -79,9 +80,8 @@ def test_checklist_says_who_asked_why_and_by_when(app: Flask, jan: FlaskClient) 
     assert "Wij hebben dit nodig om uw inkomen te berekenen." in first
     assert items[0].select_one(".status-needed")
     assert items[0].select_one("a.button")["href"].endswith("/sturen")
-    fragment = jan.get("/documenten", headers={"HX-Request": "true"})
-    assert b"<html" not in fragment.data and "HX-Request" in fragment.headers["Vary"]
-    check_page(fragment.data, partial=True)
+    boosted = jan.get("/documenten", headers=boosted_request("/documenten/iets-anders-sturen"))
+    assert text_of(check_page(boosted.data).h1) == nl(app, "Your documents"), "the whole page"
 
 
 def test_upload_form_offers_camera_progress_and_plain_post(app: Flask, jan: FlaskClient) -> None:
@@ -102,7 +102,7 @@ def test_upload_then_download(
 ) -> None:
     task_id = first_needed_task_id(RED)
     data = files.pdf()
-    headers = {"HX-Request": "true"} if htmx else {}
+    headers = boosted_request(f"/documenten/{task_id}/sturen") if htmx else {}
     response = post_files(
         jan,
         f"/documenten/{task_id}/sturen",
@@ -185,13 +185,13 @@ def test_no_file_chosen(app: Flask, jan: FlaskClient) -> None:
     assert soup.select_one("#files-error")
 
 
-def test_htmx_error_gets_the_form_fragment(app: Flask, jan: FlaskClient) -> None:
+def test_boosted_error_gets_the_whole_page(app: Flask, jan: FlaskClient) -> None:
+    """The form is hx-boost'ed: htmx swaps the answer into the body, so it is the full page."""
     task_id = first_needed_task_id(RED)
-    response = post_files(
-        jan, f"/documenten/{task_id}/sturen", [(b"", "leeg.pdf")], {"HX-Request": "true"}
-    )
-    assert response.status_code == 200 and b"<html" not in response.data
-    check_page(response.data, partial=True)
+    url = f"/documenten/{task_id}/sturen"
+    response = post_files(jan, url, [(b"", "leeg.pdf")], boosted_request(url))
+    assert response.status_code == 200
+    check_form_page(app, response.data, error=True)
 
 
 def test_cut_off_upload_leaves_nothing_behind(

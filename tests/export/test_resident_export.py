@@ -36,6 +36,7 @@ from app.services.storage import LocalStorage
 from tests import files
 from tests.export.conftest import TWIN_SECRET, make_twin, run_jobs, send_file, zip_of
 from tests.html import check_page, text_of
+from tests.htmx_headers import fragment_request
 from tests.i18n import nl
 from tests.login import log_in
 
@@ -101,7 +102,10 @@ def test_export_holds_exactly_this_residents_data(
     status_link = page.select_one("#export-status a")
     assert status_link is not None and status_link["href"] == waiting, "without JS: reload link"
     assert status_link["hx-get"] == waiting and "every" in str(status_link["hx-trigger"])
-    assert client.get(waiting, headers={"HX-Request": "true"}).status_code == 204
+    assert (
+        client.get(waiting, headers=fragment_request(waiting, target="export-status")).status_code
+        == 204
+    )
 
     assert export_queue.count == 1
     job = export_queue.jobs[0]
@@ -110,7 +114,8 @@ def test_export_holds_exactly_this_residents_data(
     run_jobs(export_queue)
 
     fragment = BeautifulSoup(
-        client.get(waiting, headers={"HX-Request": "true"}).data, "html.parser"
+        client.get(waiting, headers=fragment_request(waiting, target="export-status")).data,
+        "html.parser",
     )
     assert fragment.select_one("#export-status form button") is not None
     action, token = download_form(client, waiting)

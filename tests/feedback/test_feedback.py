@@ -19,6 +19,7 @@ from app.extensions import db, limiter
 from app.models import AccessLog, PageFeedback
 from app.services.accounts import resident_for_bsn
 from tests.html import check_page, text_of
+from tests.htmx_headers import fragment_request
 from tests.i18n import nl
 from tests.login import log_in
 from tests.staff.conftest import JANSEN, VISSER, csrf, login_staff, staff
@@ -110,7 +111,7 @@ def test_call_me_keeps_who_it_was(app: Flask, client: FlaskClient) -> None:
 def test_htmx_swaps_the_box(app: Flask, client: FlaskClient) -> None:
     log_in(client, JAN)
     fields = ask_box(client)
-    hx = {"HX-Request": "true"}
+    hx = fragment_request("/", target="feedback")
     answer = client.post("/reactie", data={**fields, "duidelijk": "nee"}, headers=hx)
     assert answer.status_code == 200 and "HX-Request" in answer.headers["Vary"]
     fragment = BeautifulSoup(answer.data, "html.parser")

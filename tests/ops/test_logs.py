@@ -29,6 +29,7 @@ from app.services.bsn import reveal_bsn
 from app.services.notifications.dispatch import dispatch_due
 from app.services.notifications.planning import plan_appointment_reminders
 from app.services.notifications.preferences import CHOICES, save_contact_and_preferences
+from tests.htmx_headers import fragment_request
 from tests.login import log_in
 from tests.notifications.conftest import (
     APPOINTMENT_AT,
@@ -107,8 +108,9 @@ def test_a_demo_walk_logs_no_personal_data(
         response = resident.get(path)
         assert response.status_code == 200, path
         resident_ids[path] = response.headers["X-Request-ID"]
-    page = resident.get("/", headers={"HX-Request": "true"})
-    poll = resident.get("/", headers={"HX-Request": "true", "If-None-Match": page.headers["ETag"]})
+    refresh = fragment_request("/", target="overzicht")
+    page = resident.get("/", headers=refresh)
+    poll = resident.get("/", headers={**refresh, "If-None-Match": page.headers["ETag"]})
     assert poll.status_code == 304
     assert resident.get("/overzicht/print").status_code == 200
     assert resident.get("/overzicht.pdf").data.startswith(b"%PDF")

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from app.demo import DEMO_RESIDENTS
 from tests.html import check_page, text_of
+from tests.htmx_headers import fragment_request
 from tests.login import log_in
 
 RED, OVERDUE, ORANGE, GREEN, LONG = (r.bsn for r in DEMO_RESIDENTS)
@@ -117,7 +118,7 @@ def test_htmx_request_gets_the_fragment(
     app: Flask, seeded: None, live_server: str, client: FlaskClient
 ) -> None:
     log_in(client, RED)
-    response = client.get("/", headers={"HX-Request": "true"})
+    response = client.get("/", headers=fragment_request("/", target="overzicht"))
     assert response.status_code == 200
     assert "HX-Request" in response.headers["Vary"]
     assert b"<html" not in response.data

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import TimelineEvent
 from app.services.accounts import resident_for_bsn
 from tests.html import check_page
+from tests.htmx_headers import fragment_request
 from tests.login import log_in
 from tests.querycount import count_queries
 
@@ -54,7 +55,7 @@ def test_the_fragment_is_as_cheap_as_the_page(
     app: Flask, seeded: None, client: FlaskClient
 ) -> None:
     page = statements_for(client, RED)
-    fragment = statements_for(client, RED, {"HX-Request": "true"})
+    fragment = statements_for(client, RED, fragment_request("/", target="overzicht"))
     assert fragment <= page
 
 
@@ -62,9 +63,10 @@ def test_an_unchanged_poll_costs_one_statement(
     app: Flask, seeded: None, client: FlaskClient
 ) -> None:
     log_in(client, RED)
-    first = client.get("/", headers={"HX-Request": "true"})
+    refresh = fragment_request("/", target="overzicht")
+    first = client.get("/", headers=refresh)
     assert first.status_code == 200 and first.headers["ETag"]
-    poll = {"HX-Request": "true", "X-Poll": "1", "If-None-Match": first.headers["ETag"]}
+    poll = {**refresh, "X-Poll": "1", "If-None-Match": first.headers["ETag"]}
     with count_queries(db.engine) as counter:
         response = client.get("/", headers=poll)
     assert response.status_code == 304

@@ -13,6 +13,7 @@ from app.demo import DEMO_RESIDENTS
 from app.extensions import db
 from app.models import Question
 from app.services.accounts import resident_for_bsn
+from tests.htmx_headers import fragment_request
 from tests.staff.conftest import VISSER, fresh_rate_limits, login_staff
 
 __all__ = ["fresh_rate_limits"]
@@ -35,7 +36,12 @@ def test_the_live_poll_is_no_store_and_still_answers_304(resident_client: FlaskC
     soup = BeautifulSoup(first.data, "html.parser")
     tag = soup.select_one("[data-etag]")["data-etag"]
     poll = resident_client.get(
-        "/", headers={"HX-Request": "true", "X-Poll": "1", "If-None-Match": f'"{tag}"'}
+        "/",
+        headers={
+            **fragment_request("/", target="overzicht"),
+            "X-Poll": "1",
+            "If-None-Match": f'"{tag}"',
+        },
     )
     assert poll.status_code == 304
     assert poll.headers["Cache-Control"] == "private, no-store"

@@ -39,6 +39,7 @@ from app.services.notifications.planning import plan_appointment_reminders
 from app.services.notifications.preferences import CHOICES, save_contact_and_preferences
 from app.services.notifications.sweepers import sweep_leases
 from tests.conftest import free_port
+from tests.htmx_headers import fragment_request
 from tests.moments import clock_env
 from tests.notifications.conftest import (
     APPOINTMENT_AT,
@@ -126,7 +127,7 @@ def test_a_resident_and_staff_work_across_two_web_instances(
         assert page.status_code == 200, (path, page.status_code)
     assert "Jan" in resident.get(f"{two.url}/", timeout=30).text
 
-    poll = {"HX-Request": "true"}
+    poll = fragment_request("/", target="overzicht")
     first = resident.get(f"{two.url}/", headers=poll, timeout=30)
     etag = first.headers["ETag"]
     unchanged = resident.get(f"{two.url}/", headers={**poll, "If-None-Match": etag}, timeout=30)

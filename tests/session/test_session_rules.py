@@ -17,6 +17,7 @@ from app.demo import DEMO_RESIDENTS
 from app.services import sessions
 from tests.digid import login_as
 from tests.html import check_page, text_of
+from tests.htmx_headers import fragment_request
 
 RED = DEMO_RESIDENTS[0].bsn
 
@@ -56,10 +57,11 @@ def test_fifteen_idle_minutes_end_the_session(client: FlaskClient, logged_in: da
 
 
 def test_a_background_poll_is_not_activity(client: FlaskClient, logged_in: datetime) -> None:
+    poll = {**fragment_request("/", target="overzicht"), "X-Poll": "1"}
     with at(logged_in, 10):
-        assert client.get("/", headers={"X-Poll": "1", "HX-Request": "true"}).status_code == 200
+        assert client.get("/", headers=poll).status_code == 200
     with at(logged_in, 15):
-        response = client.get("/", headers={"X-Poll": "1", "HX-Request": "true"})
+        response = client.get("/", headers=poll)
         assert response.status_code == 204
         assert response.headers["HX-Redirect"] == "/sessie-verlopen"
 
@@ -92,6 +94,7 @@ def test_warning_and_stay_logged_in(client: FlaskClient, logged_in: datetime) ->
         plain = client.post("/sessie/verlengen", data={"csrf_token": token, "next": "/"})
         assert plain.status_code == 303 and plain.headers["Location"] == "/"
     with at(logged_in, 27):
+        # What static/js/app.js sends: its own fetch, with only this header.
         htmx = client.post(
             "/sessie/verlengen", data={"csrf_token": token}, headers={"HX-Request": "true"}
         )

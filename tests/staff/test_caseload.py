@@ -18,6 +18,7 @@ from app.services.caseload import PAGE_SIZE, caseload, parse_birth_date
 from app.services.tasks import add_task
 from app.services.timeline import Actor
 from tests.html import check_page, text_of
+from tests.htmx_headers import fragment_request
 from tests.querycount import count_queries
 from tests.staff.conftest import BAKKER, JANSEN, login_staff, staff
 
@@ -131,7 +132,8 @@ def test_pagination_and_a_fixed_number_of_queries(app: Flask, client: FlaskClien
 
 def test_htmx_search_gets_the_fragment(client: FlaskClient) -> None:
     login_staff(client, JANSEN)
-    response = client.get("/medewerker?zoek=vries", headers={"HX-Request": "true"})
+    search = fragment_request("/medewerker", target="caseload-results")
+    response = client.get("/medewerker?zoek=vries", headers=search)
     html = response.get_data(as_text=True)
     assert "<html" not in html and "Jan de Vries" in html
     assert "HX-Request" in response.headers["Vary"]

@@ -16,6 +16,7 @@ from app.models import AccessLog
 from app.services.access_log import entries_for_dossier
 from app.services.caseload import DETAIL_MAX, Page, caseload_detail
 from tests.html import check_page
+from tests.htmx_headers import fragment_request
 from tests.i18n import nl
 from tests.staff.conftest import JAN, JANSEN, VISSER, dossier_of, login_staff, staff, who_looked
 
@@ -54,7 +55,8 @@ def test_a_list_view_adds_exactly_one_row(client: FlaskClient) -> None:
 
 def test_an_htmx_fragment_and_the_next_page_count_as_views(client: FlaskClient) -> None:
     login_staff(client, JANSEN)
-    response = client.get("/medewerker?licht=green", headers={"HX-Request": "true"})
+    search = fragment_request("/medewerker", target="caseload-results")
+    response = client.get("/medewerker?licht=green", headers=search)
     assert response.status_code == 200
     assert "<h1" not in response.get_data(as_text=True)  # the fragment, not the page
     client.get("/medewerker?pagina=7")

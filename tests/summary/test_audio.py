@@ -25,6 +25,7 @@ from app.services.summary import SummaryForbidden, Viewer, build_summary
 from app.services.summary_audio import AudioPending, AudioReady, request_audio, spoken_text
 from tests.conftest import free_port
 from tests.html import check_page, text_of
+from tests.htmx_headers import fragment_request
 from tests.login import log_in
 from tests.summary.conftest import resident
 
@@ -90,7 +91,8 @@ def test_made_by_the_worker_while_the_page_waits(
     job = rq_queue.jobs[0]
     assert job.func_name == "jobs.summary.render_audio"
     assert job.args == [resident(JAN).id, []], "ids only"
-    assert client.get("/overzicht/luisteren", headers={"HX-Request": "true"}).status_code == 204
+    poll_headers = fragment_request("/overzicht/luisteren", target="listen-status")
+    assert client.get("/overzicht/luisteren", headers=poll_headers).status_code == 204
     assert rq_queue.count == 1, "polling does not queue it again"
     early = client.get("/overzicht.mp3")
     assert early.status_code == 303 and early.headers["Location"] == "/overzicht/luisteren"

@@ -14,6 +14,7 @@ from app import clock
 from app.demo import DEMO_RESIDENTS
 from app.models import Channel
 from tests.html import check_page, text_of
+from tests.htmx_headers import fragment_request
 from tests.login import log_in
 from tests.summary.conftest import book
 
@@ -119,13 +120,14 @@ def test_queued_pdf_has_a_polling_page(as_resident, app: Flask, rq_queue: Queue)
     assert link["hx-get"] == "/overzicht/pdf-wordt-gemaakt" and "every" in link["hx-trigger"]
     assert soup.select_one('[role="status"] #pdf-status') is not None
 
-    poll = client.get("/overzicht/pdf-wordt-gemaakt", headers={"HX-Request": "true"})
+    hx = fragment_request("/overzicht/pdf-wordt-gemaakt", target="pdf-status")
+    poll = client.get("/overzicht/pdf-wordt-gemaakt", headers=hx)
     assert poll.status_code == 204, "nothing new: htmx keeps polling"
 
     SimpleWorker([rq_queue], connection=rq_queue.connection, serializer=JSONSerializer).work(
         burst=True
     )
-    ready = client.get("/overzicht/pdf-wordt-gemaakt", headers={"HX-Request": "true"})
+    ready = client.get("/overzicht/pdf-wordt-gemaakt", headers=hx)
     assert ready.status_code == 200
     fragment = check_page(ready.data, partial=True) if b"<h1" in ready.data else None
     assert fragment is None, "the fragment is only the status"

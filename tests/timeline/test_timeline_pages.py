@@ -11,6 +11,7 @@ from app.extensions import db
 from app.services.accounts import resident_for_bsn
 from app.services.timeline import Actor, record_event
 from tests.html import check_page, text_of
+from tests.htmx_headers import fragment_request
 from tests.i18n import nl
 from tests.login import log_in
 from tests.querycount import count_queries
@@ -54,7 +55,7 @@ def test_show_more_is_a_plain_link_and_an_htmx_append(
     assert older and max(older) <= min(first_ids)
     assert plain.select_one("a[href='/tijdlijn']")
 
-    fragment = client.get(more["href"], headers={"HX-Request": "true"})
+    fragment = client.get(more["href"], headers=fragment_request("/tijdlijn"))  # target: no id
     assert b"<html" not in fragment.data and b"<h1" not in fragment.data
     part = BeautifulSoup(fragment.data, "html.parser")
     assert len(part.select("ol.events > li")) == len(older)
@@ -82,7 +83,8 @@ def test_unchanged_dossier_answers_304_until_something_happens(
         link = page.select_one("p.refresh a[data-poll]")
         assert link["href"] == url and link["hx-get"] == url and link["hx-target"] == target
         etag = link["data-etag"]
-        poll = {"HX-Request": "true", "X-Poll": "1", "If-None-Match": f'"{etag}"'}
+        refresh = fragment_request(url, target=target.removeprefix("#"))
+        poll = {**refresh, "X-Poll": "1", "If-None-Match": f'"{etag}"'}
         unchanged = client.get(url, headers=poll)
         assert unchanged.status_code == 304
         assert unchanged.data == b""

@@ -9,16 +9,17 @@ from flask import Flask, request
 
 from app.htmx import is_htmx
 from app.services.uploads import CappedFile
+from tests.htmx_headers import boosted_request, fragment_request, history_restore_request
 
 
 def test_request_htmx_reads_the_headers_htmx_sends(app: Flask) -> None:
-    headers = {"HX-Request": "true", "HX-Target": "light", "HX-Current-URL": "http://x/"}
-    with app.test_request_context("/", headers=headers):
+    with app.test_request_context("/", headers=fragment_request("/", target="light")):
         assert request.htmx and request.htmx.target == "light"  # type: ignore[attr-defined]
         assert is_htmx()
-    boosted = {"HX-Request": "true", "HX-Boosted": "true"}
-    with app.test_request_context("/", headers=boosted):
+    with app.test_request_context("/", headers=boosted_request("/")):
         assert request.htmx.boosted and not is_htmx(), "a boosted page wants the whole page"  # type: ignore[attr-defined]
+    with app.test_request_context("/", headers=history_restore_request("/")):
+        assert request.htmx and not is_htmx(), "the back button wants the whole page"  # type: ignore[attr-defined]
     with app.test_request_context("/"):
         assert not request.htmx and not is_htmx()  # type: ignore[attr-defined]
 
