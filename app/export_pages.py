@@ -24,6 +24,7 @@ def waiting_page(
     download_url: str,
     again_url: str,
     back_url: str,
+    note: str = "",
 ) -> Response:
     state = "expired" if is_expired(export) else export.status.value
     if is_htmx() and state == ExportStatus.PENDING.value:
@@ -38,6 +39,7 @@ def waiting_page(
         download_url=download_url,
         again_url=again_url,
         back_url=back_url,
+        note=note,
     )
     return no_store(page)
 

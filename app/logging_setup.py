@@ -64,17 +64,17 @@ class JsonFormatter(logging.Formatter):
 
 def configure(app: Flask) -> None:
     """With LOG_FORMAT=json, every logger of this process writes JSON lines to stderr (the root
-    logger's one handler; done once per process, the first app wins)."""
+    logger's one handler; done once per process, the first app wins). Under gunicorn that
+    handler is there already (gunicorn.conf.py sets it up with gunicorn's own loggers)."""
     if app.config.get("LOG_FORMAT", "text") != "json":
         return
     root = logging.getLogger()
-    if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    for old in list(root.handlers):
-        root.removeHandler(old)
-    root.addHandler(handler)
+    if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        for old in list(root.handlers):
+            root.removeHandler(old)
+        root.addHandler(handler)
     if root.level > logging.INFO:
         root.setLevel(logging.INFO)
     # Their INFO lines (nine render steps per PDF) drown the request events.

@@ -7,7 +7,7 @@ Jobs are named by their dotted path, so the web side never imports the job modul
 a worker app of their own), and take ids and plain values only: the job loads what it needs from
 the database, which stays the source of truth. The JSON serializer enforces that (an ORM object
 cannot be queued). The worker of the Procfile (`python -m jobs.reminders worker`) listens to
-JOB_QUEUE and REMINDER_QUEUE.
+REMINDER_QUEUE first, then JOB_QUEUE (jobs.reminders.queue_names).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """RQ jobs for reminders, and the worker entry point of the Procfile.
 
 `python -m jobs.reminders worker` runs an RQ worker (JSON serializer, with RQ's scheduler, which
-runs the scheduled retries) on the `default` and reminder queues, plus a small clock process that
-puts `dispatch_tick` on the reminder queue every REMINDER_DISPATCH_INTERVAL seconds (and, once
-a day, the retention run of jobs.retention). The job id
-names the time slot and is unique, so several workers (several clocks) give one tick per slot.
+runs the scheduled retries) on the reminder queue first and then the `default` one (RQ takes
+the queues in that order, so a due reminder goes before any waiting PDF or export), plus a small
+clock process that puts `dispatch_tick` on the reminder queue every REMINDER_DISPATCH_INTERVAL
+seconds (and, once a day, the retention run of jobs.retention). The job id names the time slot
+and is unique, so several workers (several clocks) give one tick per slot.
 
 Why not `rq cron`: its CronJob enqueues with RQ's default (pickle) serializer, which a
 `--serializer json` worker cannot read, and RQ calls it beta. A Redis flush loses nothing here:
@@ -17,6 +18,7 @@ import argparse
 import logging
 import multiprocessing
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from babel import Locale
@@ -154,7 +156,7 @@ def run_worker(burst: bool = False, with_clock: bool = True, simple: bool = Fals
             daemon=True,
         )
         clock.start()
-    names = list(dict.fromkeys([config["JOB_QUEUE"], queue_name]))
+    names = queue_names(config)
     try:
         while True:
             # RQ's worker ends when Redis goes away; this one waits and starts again, so a Redis
@@ -172,6 +174,13 @@ def run_worker(burst: bool = False, with_clock: bool = True, simple: bool = Fals
         if clock is not None:
             clock.terminate()
             clock.join(5)
+
+
+def queue_names(config: Mapping[str, Any]) -> list[str]:
+    """The queues the worker listens to, in the order RQ takes them: reminders are time-critical
+    (docs/design/reminders.md), so the reminder queue comes first and a long job on the default
+    queue (a PDF, a data export) that waits is taken after a due reminder, not before it."""
+    return list(dict.fromkeys([config["REMINDER_QUEUE"], config["JOB_QUEUE"]]))
 
 
 def _new_worker(names: list[str], url: str, reminder_queue: str, simple: bool) -> BaseWorker:

@@ -8,6 +8,12 @@
 The secret token is in the waiting page's address and only its hash is stored. An export belongs
 to whoever asked for it: the resident's own, or the staff member's who made it at the desk. The
 link works once (the ZIP is removed when taken) and ends after DATA_EXPORT_HOURS.
+
+The desk export follows 'Who sees what across organisations' (docs/design/product.md): it is
+made from the staff dossier page, outside assisted mode, so it holds what that staff member may
+read there (app.services.staff_visibility, read when the job builds it): other organisations'
+question and answer texts, document descriptions and files are left out. The resident's own
+download is complete.
 """
 
 from __future__ import annotations
@@ -25,8 +31,9 @@ from app import clock
 from app.extensions import db
 from app.models import DataExport, ExportStatus, Resident, StaffMember
 from app.queues import enqueue
-from app.services.access_log import dossier_for_staff, record_access
+from app.services.access_log import dossier_for_staff, record_access, staff_org_ids
 from app.services.data_export_content import build_zip
+from app.services.staff_visibility import StaffReading
 from app.services.storage import get_storage
 
 log = logging.getLogger(__name__)
@@ -77,8 +84,10 @@ def build(export_id: int) -> None:
     if export is None or export.status is not ExportStatus.PENDING:
         return
     try:
-        made_by = "staff" if export.staff_id else "resident"
-        stored = get_storage().save(build_zip(export.resident, made_by))
+        made_by, reading = "resident", None
+        if export.staff_id is not None:
+            made_by, reading = "staff", _reading_of(export)
+        stored = get_storage().save(build_zip(export.resident, made_by, reading))
     except Exception:
         db.session.rollback()
         export.status = ExportStatus.FAILED
@@ -90,6 +99,16 @@ def build(export_id: int) -> None:
     export.ready_at = clock.now()
     db.session.commit()
     prune_expired()
+
+
+def _reading_of(export: DataExport) -> StaffReading:
+    """What the staff member who asked may read of the dossier now (a membership ended since
+    the request reads as no organisation: nothing of anyone's content)."""
+    staff = db.session.get(StaffMember, export.staff_id)
+    dossier = export.resident.dossier
+    if dossier is None:
+        raise LookupError(f"data export {export.id}: the resident has no dossier")
+    return StaffReading.of(dossier, staff_org_ids(staff) if staff else ())
 
 
 def find_export(

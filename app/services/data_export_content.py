@@ -1,8 +1,16 @@
 """What a resident's data export holds: every piece of their dossier as plain values (the JSON of
 schemas/data-export.schema.json), and the ZIP made of it.
 
-Only rows reached from this resident's own dossier are read; nothing is looked up by a name,
-a date or anything else another resident could share with them.
+Only rows reached from this resident's own dossier (and, for their page reactions, their own
+resident id) are read; nothing is looked up by a name, a date or anything else another resident
+could share with them.
+
+Made at the desk by a staff member, it holds what that staff member may read outside assisted
+mode (app.services.staff_visibility): the content of items addressed to another organisation
+(question and answer texts, document descriptions, file names and files, rejection reasons,
+appointment notes) is left out and the item says `content_withheld`; the resident's page
+reactions, which only the portal's beheerders read, are left out too. The resident's own
+download from /account is complete.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -35,6 +43,8 @@ from app.models import (
 )
 from app.services.access_log import ACTION_TEXTS, WHY_TEXTS
 from app.services.appointments import topic_text
+from app.services.feedback import reactions_of
+from app.services.staff_visibility import StaffReading
 from app.services.storage import CHUNK, get_storage
 from app.services.timeline import actor_text, event_text
 
@@ -57,14 +67,22 @@ def file_name_in_zip(document: Document) -> str:
     return f"{FILES_DIR}/{document.id}-{safe or 'bestand'}"
 
 
-def export_data(resident: Resident, made_by: str) -> dict[str, Any]:
-    """The whole export as plain values, in the shape of the committed JSON Schema."""
+def export_data(
+    resident: Resident, made_by: str, reading: StaffReading | None = None
+) -> dict[str, Any]:
+    """The whole export as plain values, in the shape of the committed JSON Schema. With a
+    staff member's `reading` (a desk export), only what they may read outside assisted mode."""
     dossier = resident.dossier
+
+    def withheld(organisation_id: int | None) -> bool:
+        return reading is not None and not reading.may_read(organisation_id)
+
     data: dict[str, Any] = {
         "$schema": SCHEMA_ID,
         "version": 1,
         "made_at": _when(clock.now()),
         "made_by": made_by,
+        "complete": reading is None,
         "resident": {
             "first_name": resident.first_name,
             "last_name": resident.last_name,
@@ -84,6 +102,7 @@ def export_data(resident: Resident, made_by: str) -> dict[str, Any]:
         "appointments": [],
         "timeline": [],
         "access_log": [],
+        "page_reactions": _page_reactions(resident) if reading is None else [],
     }
     if dossier is None:
         return data
@@ -108,34 +127,38 @@ def export_data(resident: Resident, made_by: str) -> dict[str, Any]:
             "holder": t.holder.value,
             "status": t.status.value,
             "organisation": t.organisation.name,
-            "title": t.title,
-            "description": t.description,
+            "title": reading.title(t) if reading else t.title,
+            "description": "" if hidden else t.description,
             "due_date": _when(t.due_date),
             "created_at": _when(t.created_at),
             "completed_at": _when(t.completed_at),
+            "content_withheld": hidden,
         }
         for t in tasks
+        for hidden in [withheld(t.organisation_id)]
     ]
     documents = documents_of(dossier.id)
-    kept = {d.id for d in documents if _stored(d)}
+    kept = {d.id for d in documents_in_zip(dossier.id, reading)}
     data["documents"] = [
         {
             "id": d.id,
             "task_id": d.task_id,
             "organisation": d.organisation.name,
-            "filename": d.filename,
+            "filename": "" if hidden else d.filename,
             "file": file_name_in_zip(d) if d.id in kept else None,
             "content_type": d.content_type,
             "size": d.size,
             "sha256": d.sha256,
-            "description": d.description,
+            "description": "" if hidden else d.description,
             "uploaded_at": _when(d.uploaded_at),
             "sent_by_staff": d.uploaded_by_staff_id is not None,
             "status": d.status.value,
-            "reason": d.reason,
+            "reason": "" if hidden else d.reason,
             "reviewed_at": _when(d.reviewed_at),
+            "content_withheld": hidden,
         }
         for d in documents
+        for hidden in [withheld(d.organisation_id)]
     ]
     questions = db.session.scalars(
         select(Question)
@@ -147,10 +170,13 @@ def export_data(resident: Resident, made_by: str) -> dict[str, Any]:
         {
             "id": q.id,
             "organisation": q.organisation.name,
-            "subject": q.subject,
+            "subject": _question_for(q.organisation.name) if hidden else q.subject,
             "status": q.status.value,
             "created_at": _when(q.created_at),
-            "messages": [
+            "content_withheld": hidden,
+            "messages": []
+            if hidden
+            else [
                 {
                     "from": "resident" if m.staff_id is None else "staff",
                     "staff": m.staff.name if m.staff else None,
@@ -162,6 +188,7 @@ def export_data(resident: Resident, made_by: str) -> dict[str, Any]:
             ],
         }
         for q in questions
+        for hidden in [withheld(q.organisation_id)]
     ]
     appointments = db.session.scalars(
         select(Appointment)
@@ -179,12 +206,14 @@ def export_data(resident: Resident, made_by: str) -> dict[str, Any]:
             "location": a.slot.location,
             "with_whom": a.slot.with_whom,
             "topic": str(topic_text(a.topic)),
-            "note": a.note,
+            "note": "" if hidden else a.note,
             "status": a.status.value,
             "booked_at": _when(a.booked_at),
             "cancelled_at": _when(a.cancelled_at),
+            "content_withheld": hidden,
         }
         for a in appointments
+        for hidden in [withheld(a.slot.organisation_id)]
     ]
     events = db.session.scalars(
         select(TimelineEvent)
@@ -196,12 +225,15 @@ def export_data(resident: Resident, made_by: str) -> dict[str, Any]:
         {
             "occurred_at": _when(e.occurred_at),
             "kind": e.kind,
-            "text": event_text(e),
+            "text": shown,
             "by": actor_text(e),
             "actor_type": e.actor_type.value,
             "on_behalf_of_resident": e.on_behalf_of_resident,
+            "content_withheld": shown != text,
         }
         for e in events
+        for text in [event_text(e)]
+        for shown in [reading.event_text(e, text) if reading else text]
     ]
     log = db.session.scalars(
         select(AccessLog)
@@ -232,6 +264,35 @@ def documents_of(dossier_id: int) -> list[Document]:
             .order_by(Document.id)
         )
     )
+
+
+def documents_in_zip(dossier_id: int, reading: StaffReading | None) -> list[Document]:
+    """The files that go in the ZIP: those still stored, and that the reader may read."""
+    return [
+        d
+        for d in documents_of(dossier_id)
+        if (reading is None or reading.may_read(d.organisation_id)) and _stored(d)
+    ]
+
+
+def _question_for(organisation: str) -> str:
+    return gettext("Question for %(organisation)s", organisation=organisation)
+
+
+def _page_reactions(resident: Resident) -> list[dict[str, Any]]:
+    """Their answers to 'Was deze pagina duidelijk?' that point to them: those where they ticked
+    'U mag mij bellen'. The anonymous ones are nobody's and are not in anyone's export."""
+    return [
+        {
+            "page": r.page,
+            "clear": r.clear,
+            "comment": r.comment,
+            "language": r.language,
+            "created_at": _when(r.created_at),
+            "handled_at": _when(r.handled_at),
+        }
+        for r in reactions_of(resident)
+    ]
 
 
 def _stored(document: Document) -> bool:
@@ -277,11 +338,11 @@ def _notifications(resident: Resident) -> list[dict[str, Any]]:
     ]
 
 
-def build_zip(resident: Resident, made_by: str) -> io.BytesIO:
+def build_zip(resident: Resident, made_by: str, reading: StaffReading | None = None) -> io.BytesIO:
     """The ZIP: overzicht.html (readable), gegevens.json + schema.json (for software), and the
     files in bestanden/. Texts are in the resident's own language."""
     with force_locale(resident.language or "nl"):
-        data = export_data(resident, made_by)
+        data = export_data(resident, made_by, reading)
         html = render_template("export/summary.html", data=data, resident=resident)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -290,9 +351,7 @@ def build_zip(resident: Resident, made_by: str) -> io.BytesIO:
         archive.write(SCHEMA_PATH, "schema.json")
         if resident.dossier is not None:
             storage = get_storage()
-            for document in documents_of(resident.dossier.id):
-                if not _stored(document):
-                    continue
+            for document in documents_in_zip(resident.dossier.id, reading):
                 with (
                     storage.open(document.storage_key) as source,
                     archive.open(file_name_in_zip(document), "w") as target,

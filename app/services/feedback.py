@@ -34,6 +34,18 @@ def add_comment(answer: PageFeedback, comment: str, call_me: Resident | None) ->
     db.session.commit()
 
 
+def reactions_of(resident: Resident) -> list[PageFeedback]:
+    """The answers that point to this resident (they ticked 'U mag mij bellen'), oldest first;
+    for their data export. Anonymous answers point to nobody and are never returned."""
+    return list(
+        db.session.scalars(
+            select(PageFeedback)
+            .where(PageFeedback.resident_id == resident.id)
+            .order_by(PageFeedback.created_at, PageFeedback.id)
+        )
+    )
+
+
 def mark_handled(answer: PageFeedback, staff: StaffMember) -> None:
     if answer.handled_at is None:
         answer.handled_at = clock.now()

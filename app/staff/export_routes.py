@@ -1,10 +1,15 @@
 """A resident's data export made at the desk: the same ZIP the resident gets from /account,
 asked for by a staff member whose organisation is linked to the dossier (else 404), written in
-the access log, and downloadable once by that staff member only."""
+the access log, and downloadable once by that staff member only.
+
+It is made outside assisted mode, so it holds what this staff member may read (the rule of
+docs/design/product.md 'Who sees what across organisations', app.services.staff_visibility):
+other organisations' content is left out, and both pages say so."""
 
 from __future__ import annotations
 
 from flask import abort, make_response, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -51,6 +56,10 @@ def export_status(token: str) -> Response:
         layout="staff/base.html",
         status_url=url_for("staff.export_status", token=token),
         download_url=url_for("staff.export_download", token=token),
+        note=gettext(
+            "This download holds what you may read, not more: other organisations' questions, "
+            "answers, document descriptions and files are left out."
+        ),
         **urls,
     )
 
