@@ -83,7 +83,10 @@ def test_the_residents_call_me_reactions_are_in_their_export(
     table = heading.find_next("table")
     assert table is not None
     assert CALL_ME_WORDS in text_of(table)
-    assert nl(app, "No") in [td.get_text() for td in table.select("td")]
+    cells = [td.get_text() for td in table.select("td")]
+    assert nl(app, "No") in cells
+    assert nl(app, "Overview") in cells, "the page by the name of its area, as in the menu"
+    assert "overview.index" not in text_of(table)
 
 
 def test_a_desk_export_leaves_the_reactions_out(
