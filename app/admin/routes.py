@@ -40,6 +40,7 @@ from app.services.access_log import CSV_HEADER, csv_line, export_rows, record_ex
 from app.services.organisations import (
     OrganisationRefused,
     add_organisation,
+    name_taken,
     update_organisation,
 )
 
@@ -250,4 +251,7 @@ def new_organisation() -> Response | str:
             )
             target = "admin.index" if current_user.is_admin else "admin.new_organisation"
             return redirect(url_for(target), 303)
+    elif form.is_submitted() and not form.name.errors and name_taken(form.name.data or ""):
+        # Other mistakes too: say this one now as well, not after they are mended.
+        form.name.errors = [*form.name.errors, PROBLEMS[("name", "taken")]]
     return render_template("admin/new_organisation.html", form=form)

@@ -80,6 +80,13 @@ def test_mistakes_are_told_at_the_field_and_nothing_typed_is_lost(
     assert soup.select_one("textarea#about").get_text(strip=True) == VALID["about"]  # type: ignore[union-attr]
 
 
+def test_a_taken_name_is_told_with_the_other_mistakes(app: Flask, client: FlaskClient) -> None:
+    login_staff(client, VISSER)
+    data = {"csrf_token": csrf(client, URL), **VALID, "name": "Gemeente Rijnstad", "phone": "1"}
+    soup = check_form_page(app, client.post(URL, data=data).data, error=True)
+    assert soup.select_one("#name-error") and soup.select_one("#phone-error")
+
+
 def test_only_the_platform_administrator(app: Flask, client: FlaskClient) -> None:
     # A beheerder of one organisation: not a platform administrator.
     bakker = staff(BAKKER)
