@@ -58,12 +58,16 @@ def create_admin(
 @click.option("--phone", default="", help="The phone number residents can call.")
 @click.option("--address", default="", help="The visiting address.")
 @click.option("--hours", default="", help="Opening hours in plain words.")
+@click.option("--about", default="", help="What it does for residents, in plain words.")
 @with_appcontext
 def add_organisation_command(
-    slug: str, name: str, kind: str, phone: str, address: str, hours: str
+    slug: str, name: str, kind: str, phone: str, address: str, hours: str, about: str
 ) -> None:
-    """Add an organisation (platform administrator). Its beheerder: `flask create-admin`."""
-    organisation = _add(name, kind, slug=slug, phone=phone, address=address, hours=hours)
+    """Add an organisation (platform administrator; also on /beheer/organisaties/nieuw).
+    Its beheerder: `flask create-admin`."""
+    organisation = _add(
+        name, kind, slug=slug, phone=phone, address=address, hours=hours, about=about
+    )
     click.echo(f"Organisation {organisation.name} ({organisation.slug}) added.")
     click.echo(f"Add its first beheerder with: flask create-admin --organisation {slug} ...")
 
@@ -79,10 +83,19 @@ PROBLEMS = {
 
 
 def _add(
-    name: str, kind: str, *, slug: str, phone: str = "", address: str = "", hours: str = ""
+    name: str,
+    kind: str,
+    *,
+    slug: str,
+    phone: str = "",
+    address: str = "",
+    hours: str = "",
+    about: str = "",
 ) -> Organisation:
     try:
-        return add_organisation(name, kind, slug=slug, phone=phone, address=address, hours=hours)
+        return add_organisation(
+            name, kind, slug=slug, phone=phone, address=address, hours=hours, about=about
+        )
     except OrganisationRefused as refused:
         lines = [PROBLEMS[item] for item in refused.problems.items()]
         raise click.ClickException(" ".join(lines)) from None
