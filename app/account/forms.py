@@ -7,14 +7,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField
+from wtforms import RadioField, SelectField
 from wtforms.validators import InputRequired
 
-from app.services.notifications.preferences import (
-    InvalidPhone,
-    is_valid_email,
-    normalise_mobile,
-)
+from app.form_fields import checked_email, checked_mobile, email_field, mobile_field
 
 CHANNEL_CHOICES = [
     ("both", _l("By e-mail and text message")),
@@ -27,18 +23,8 @@ HOURS = [(f"{h:02d}:00", f"{h:02d}:00") for h in range(24)]
 
 
 class ReminderForm(FlaskForm):
-    email = StringField(
-        _l("E-mail address"),
-        render_kw={
-            "autocomplete": "email",
-            "type": "email",
-            "spellcheck": "false",
-            "maxlength": 254,
-        },
-    )
-    phone = StringField(
-        _l("Mobile phone number"), render_kw={"autocomplete": "tel", "type": "tel", "maxlength": 20}
-    )
+    email = email_field(_l("E-mail address"), autocomplete="email")
+    phone = mobile_field(_l("Mobile phone number"), autocomplete="tel")
     appointment = RadioField(
         _l("Reminders about appointments"),
         choices=CHANNEL_CHOICES,
@@ -64,27 +50,12 @@ class ReminderForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
-        email = (self.email.data or "").strip()
-        self.email.data = email
-        if email and not is_valid_email(email):
-            self.email.errors.append(_l("Enter an e-mail address like name@example.nl."))
-            ok = False
+        ok = checked_email(self.email) and ok
+        email = self.email.data
         raw_phone = (self.phone.data or "").strip()
-        self.phone_e164 = ""
-        if raw_phone:
-            try:
-                self.phone_e164 = normalise_mobile(raw_phone)
-            except InvalidPhone as exc:
-                message = (
-                    _l(
-                        "This is not a mobile number. Text messages only go to a mobile "
-                        "number, like 06 12345678."
-                    )
-                    if exc.reason == "not-mobile"
-                    else _l("Enter a mobile number like 06 12345678.")
-                )
-                self.phone.errors.append(message)
-                ok = False
+        phone = checked_mobile(self.phone, say_not_mobile=True)
+        self.phone_e164 = phone or ""
+        ok = ok and phone is not None
         if self.changes.data not in (None, "", *dict(CHANGE_CHOICES)):
             self.changes.errors.append(_l("Choose how you want them."))
             ok = False

@@ -13,7 +13,7 @@ from app.demo.staff import describe_demo_staff
 from app.extensions import db
 from app.models import Organisation
 from app.services import staff_auth
-from app.services.organisations import OrganisationExists, add_organisation
+from app.services.organisations import OrganisationRefused, add_organisation
 
 
 @click.command("create-admin")
@@ -22,9 +22,14 @@ from app.services.organisations import OrganisationExists, add_organisation
 @click.option("--organisation", "slug", required=True, help="Slug of the organisation.")
 @click.option("--organisation-name", default="", help="Create the organisation with this name.")
 @click.option("--kind", default="gemeente", help="Kind of a new organisation.")
+@click.option(
+    "--platform", is_flag=True, help="Also platform administrator: may add organisations."
+)
 @with_appcontext
-def create_admin(name: str, email: str, slug: str, organisation_name: str, kind: str) -> None:
-    """Create the first beheerder; prints a one-time password (TOTP is set up at first login)."""
+def create_admin(
+    name: str, email: str, slug: str, organisation_name: str, kind: str, platform: bool
+) -> None:
+    """Create a beheerder; prints a one-time password (TOTP is set up at first login)."""
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None and not organisation_name:
         raise click.ClickException(
@@ -33,9 +38,13 @@ def create_admin(name: str, email: str, slug: str, organisation_name: str, kind:
     if staff_auth.staff_for_email(email) is not None:
         raise click.ClickException(f"There is already an account for {email}.")
     if organisation is None:
-        organisation = add_organisation(slug, organisation_name, kind)
-    _, password = staff_auth.create_staff(name, email, organisation, "beheerder")
+        organisation = _add(organisation_name, kind, slug=slug)
+    _, password = staff_auth.create_staff(
+        name, email, organisation, "beheerder", platform_admin=platform
+    )
     click.echo(f"Beheerder {email} created for {organisation.name}.")
+    if platform:
+        click.echo("Also platform administrator: may add organisations on /beheer.")
     click.echo(f"One-time password: {password}")
     click.echo("Log in at /medewerker/inloggen; the authenticator app is set up at first login.")
 
@@ -49,17 +58,47 @@ def create_admin(name: str, email: str, slug: str, organisation_name: str, kind:
 @click.option("--phone", default="", help="The phone number residents can call.")
 @click.option("--address", default="", help="The visiting address.")
 @click.option("--hours", default="", help="Opening hours in plain words.")
+@click.option("--about", default="", help="What it does for residents, in plain words.")
 @with_appcontext
 def add_organisation_command(
-    slug: str, name: str, kind: str, phone: str, address: str, hours: str
+    slug: str, name: str, kind: str, phone: str, address: str, hours: str, about: str
 ) -> None:
-    """Add an organisation (platform administrator). Its beheerder: `flask create-admin`."""
-    try:
-        organisation = add_organisation(slug, name, kind, phone=phone, address=address, hours=hours)
-    except OrganisationExists:
-        raise click.ClickException(f"There is already an organisation {slug!r}.") from None
+    """Add an organisation (platform administrator; also on /beheer/organisaties/nieuw).
+    Its beheerder: `flask create-admin`."""
+    organisation = _add(
+        name, kind, slug=slug, phone=phone, address=address, hours=hours, about=about
+    )
     click.echo(f"Organisation {organisation.name} ({organisation.slug}) added.")
     click.echo(f"Add its first beheerder with: flask create-admin --organisation {slug} ...")
+
+
+# What OrganisationRefused means, on the command line (the web page: app.admin.organisations).
+PROBLEMS = {
+    ("name", "missing"): "Give the organisation a name (--name).",
+    ("name", "taken"): "There is already an organisation with this name.",
+    ("slug", "invalid"): "Use lower-case letters, digits and hyphens in --slug.",
+    ("slug", "taken"): "There is already an organisation with this slug.",
+    ("phone", "invalid"): "This is not a phone number (--phone), e.g. 0172 46 59 00.",
+}
+
+
+def _add(
+    name: str,
+    kind: str,
+    *,
+    slug: str,
+    phone: str = "",
+    address: str = "",
+    hours: str = "",
+    about: str = "",
+) -> Organisation:
+    try:
+        return add_organisation(
+            name, kind, slug=slug, phone=phone, address=address, hours=hours, about=about
+        )
+    except OrganisationRefused as refused:
+        lines = [PROBLEMS[item] for item in refused.problems.items()]
+        raise click.ClickException(" ".join(lines)) from None
 
 
 @click.command("demo-staff")

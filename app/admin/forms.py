@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Regexp
 
+from app.form_fields import name_field, phone_field
+
 ROLES = [("medewerker", _l("Medewerker")), ("beheerder", _l("Beheerder"))]
 
 
@@ -21,14 +23,7 @@ class LinkForm(FlaskForm):
 
 
 class NewStaffForm(LinkForm):
-    name = StringField(
-        _l("Name"),
-        validators=[
-            InputRequired(message=_l("Enter the name.")),
-            Length(max=200, message=_l("Use at most 200 characters.")),
-        ],
-        render_kw={"autocomplete": "off"},
-    )
+    name = name_field()
     email = EmailField(
         _l("Work e-mail address"),
         validators=[
@@ -50,24 +45,13 @@ class PlainForm(FlaskForm):
 class OrganisationForm(FlaskForm):
     """What residents see about the organisation (pages, reminders, the summary PDF)."""
 
-    name = StringField(
-        _l("Name"),
-        validators=[
-            InputRequired(message=_l("Enter the name.")),
-            Length(max=200, message=_l("Use at most 200 characters.")),
-        ],
-        render_kw={"autocomplete": "organization", "maxlength": 200},
-    )
+    name = name_field(autocomplete="organization")
     address = StringField(
         _l("Visiting address"),
         validators=[Length(max=300, message=_l("Use at most 300 characters."))],
         render_kw={"maxlength": 300, "autocomplete": "off"},
     )
-    phone = StringField(
-        _l("Phone number"),
-        validators=[Length(max=40, message=_l("Use at most 40 characters."))],
-        render_kw={"type": "tel", "maxlength": 40, "autocomplete": "off"},
-    )
+    phone = phone_field(_l("Phone number"))
     opening_hours = StringField(
         _l("Opening hours"),
         validators=[Length(max=300, message=_l("Use at most 300 characters."))],
@@ -77,4 +61,25 @@ class OrganisationForm(FlaskForm):
         _l("What you do for residents"),
         validators=[Length(max=1000, message=_l("Use at most 1000 characters."))],
         render_kw={"rows": 4, "maxlength": 1000},
+    )
+
+
+# Organisation.kind: what sort of organisation (shown to staff; not used for rights).
+KINDS = [
+    ("gemeente", _l("Municipality")),
+    ("schuldhulpverlening", _l("Debt counselling")),
+    ("woningcorporatie", _l("Housing corporation")),
+    ("budgetbeheer", _l("Budget management")),
+    ("welzijn", _l("Social work")),
+    ("anders", _l("Other")),
+]
+
+
+class NewOrganisationForm(OrganisationForm):
+    """The platform administrator adds an organisation: the same details and its kind."""
+
+    kind = RadioField(
+        _l("Kind of organisation"),
+        choices=KINDS,
+        validators=[InputRequired(message=_l("Choose the kind of organisation."))],
     )

@@ -18,19 +18,31 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app import clock
-from app.admin.forms import LinkForm, NewStaffForm, OrganisationForm, PlainForm
-from app.auth.guards import admin_required
+from app.admin.forms import (
+    LinkForm,
+    NewOrganisationForm,
+    NewStaffForm,
+    OrganisationForm,
+    PlainForm,
+)
+from app.auth.guards import admin_required, platform_admin_required
 from app.extensions import db
 from app.models import Organisation, StaffMember, StaffMembership
 from app.responses import no_store
 from app.services import staff_auth
 from app.services.access_log import CSV_HEADER, csv_line, export_rows, record_export
-from app.services.organisations import update_organisation
+from app.services.organisations import (
+    OrganisationRefused,
+    add_organisation,
+    name_taken,
+    update_organisation,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -198,3 +210,48 @@ def organisation(organisation_id: int) -> Response | str:
         flash(gettext("The details are saved. Residents see them from now on."))
         return redirect(url_for("admin.organisation", organisation_id=org.id), 303)
     return render_template("admin/organisation.html", form=form, organisation=org)
+
+
+# What OrganisationRefused means, on the page (the command line: app.admin.PROBLEMS).
+PROBLEMS = {
+    ("name", "missing"): _l("Enter the name."),
+    ("name", "taken"): _l("There is already an organisation with this name. Choose another name."),
+    ("phone", "invalid"): _l("Enter a phone number like 0172 46 59 00."),
+}
+
+
+@bp.route("/organisaties/nieuw", methods=["GET", "POST"])
+@platform_admin_required
+def new_organisation() -> Response | str:
+    """The platform administrator adds an organisation (the same as `flask add-organisation`)."""
+    form = NewOrganisationForm()
+    if form.validate_on_submit():
+        try:
+            added = add_organisation(
+                form.name.data or "",
+                form.kind.data or "",
+                phone=form.phone.data or "",
+                address=form.address.data or "",
+                hours=form.opening_hours.data or "",
+                about=form.about.data or "",
+                by=current_user,
+            )
+        except OrganisationRefused as refused:
+            for name, problem in refused.problems.items():
+                field = form[name]
+                field.errors = [*field.errors, PROBLEMS[(name, problem)]]
+        else:
+            flash(
+                gettext(
+                    "%(name)s is added. Its first beheerder is made on the server with: "
+                    "flask create-admin --organisation %(slug)s",
+                    name=added.name,
+                    slug=added.slug,
+                )
+            )
+            target = "admin.index" if current_user.is_admin else "admin.new_organisation"
+            return redirect(url_for(target), 303)
+    elif form.is_submitted() and not form.name.errors and name_taken(form.name.data or ""):
+        # Other mistakes too: say this one now as well, not after they are mended.
+        form.name.errors = [*form.name.errors, PROBLEMS[("name", "taken")]]
+    return render_template("admin/new_organisation.html", form=form)

@@ -61,6 +61,20 @@ def admin_required(view: F) -> F:
     return wrapped  # type: ignore[return-value]
 
 
+def platform_admin_required(view: F) -> F:
+    """The platform administrator (`flask create-admin --platform`): adds organisations. A
+    beheerder of an organisation is not one."""
+
+    @staff_required
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not getattr(current_user, "platform_admin", False):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
 def current_dossier() -> Dossier:
     """The logged-in resident's own dossier; every resident route reads it from here, never
     from an id in the URL."""

@@ -26,8 +26,9 @@ from app.services.tasks import add_task, complete_task
 from app.services.timeline import Actor, record_event
 
 
-def _org(slug: str, name: str, kind: str, phone: str, address: str) -> Organisation:
+def _org(slug: str, name: str, kind: str, phone: str, address: str, about: str) -> Organisation:
     return Organisation(
+        about=about,
         slug=slug,
         name=name,
         kind=kind,
@@ -63,6 +64,7 @@ def seed_demo() -> bool:
         "gemeente",
         "14 0172",
         "Stadhuisplein 1, 2400 AA Rijnstad",
+        "Wij helpen u met uw uitkering en met toeslagen.",
     )
     schuld = _org(
         "schuldhulp-rijnstreek",
@@ -70,6 +72,7 @@ def seed_demo() -> bool:
         "schuldhulpverlening",
         "0172 46 59 00",
         "Havenstraat 12, 2401 BC Rijnstad",
+        "Wij helpen u om uw geldzaken weer op orde te krijgen.",
     )
     woning = _org(
         "groene-hart-wonen",
@@ -77,6 +80,7 @@ def seed_demo() -> bool:
         "woningcorporatie",
         "0172 55 44 33",
         "Lange Laan 40, 2402 CD Rijnstad",
+        "Wij zijn uw verhuurder. Wij helpen als betalen even niet lukt.",
     )
     db.session.add_all([gemeente, schuld, woning])
 
@@ -84,7 +88,10 @@ def seed_demo() -> bool:
         "jansen": StaffMember(name="P. Jansen", email="p.jansen@gemeente-rijnstad.example.nl"),
         "bakker": StaffMember(name="M. Bakker", email="m.bakker@schuldhulp-rijnstreek.example.nl"),
         "deboer": StaffMember(name="A. de Boer", email="a.deboer@groene-hart-wonen.example.nl"),
-        "visser": StaffMember(name="L. Visser", email="l.visser@gemeente-rijnstad.example.nl"),
+        # Beheerder of the gemeente, and the platform administrator (adds organisations).
+        "visser": StaffMember(
+            name="L. Visser", email="l.visser@gemeente-rijnstad.example.nl", platform_admin=True
+        ),
     }
     db.session.add_all(staff.values())
     db.session.add_all(

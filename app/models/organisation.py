@@ -3,7 +3,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -58,6 +58,9 @@ class StaffMember(db.Model):  # type: ignore[name-defined]
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # The password was set by an administrator and must be replaced at the first login.
     must_change_password: Mapped[bool] = mapped_column(default=True)
+    # Platform administrator: adds organisations (/beheer/organisaties/nieuw). Given only by
+    # `flask create-admin --platform` on the server; a beheerder manages one organisation.
+    platform_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     memberships: Mapped[list[StaffMembership]] = relationship(
         back_populates="staff", cascade="all, delete-orphan"

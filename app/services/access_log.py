@@ -55,6 +55,8 @@ ACTION_TEXTS = {
     "link_organisation": lazy_gettext("Wrote down that you gave an organisation access"),
     # No dossier: in the beheerder's export only.
     "edit_organisation": lazy_gettext("Changed the organisation's details"),
+    # No dossier: the platform administrator added the organisation (/beheer/organisaties/nieuw).
+    "add_organisation": lazy_gettext("Added the organisation"),
     # No dossier (dossier_id NULL): in the beheerder's export, never on a resident's page.
     "view_caseload": lazy_gettext("Looked at the caseload list"),
 }

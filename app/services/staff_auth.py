@@ -242,9 +242,10 @@ def end_all_staff_sessions(staff: StaffMember) -> None:
 
 
 def create_staff(
-    name: str, email: str, organisation: Organisation, role: str
+    name: str, email: str, organisation: Organisation, role: str, *, platform_admin: bool = False
 ) -> tuple[StaffMember, str]:
-    """A new account with a one-time password (returned once, to hand over). Committed."""
+    """A new account with a one-time password (returned once, to hand over). Committed.
+    platform_admin: only from `flask create-admin --platform` (see StaffMember)."""
     if role not in ("medewerker", "beheerder"):
         raise ValueError(f"unknown role {role!r}")
     password = temporary_password()
@@ -253,6 +254,7 @@ def create_staff(
         email=email.strip().lower(),
         password_hash=hash_password(password),
         must_change_password=True,
+        platform_admin=platform_admin,
     )
     db.session.add(staff)
     db.session.add(StaffMembership(staff=staff, organisation=organisation, role=role))

@@ -42,10 +42,19 @@ class Limits:
     to_do: int = 6
     organisation_items: int = 4
     appointments: int = 3
+    # Each organisation's own words about what it does (Contact.about); residents also read
+    # them on their account page, so the tightest summary leaves them out.
+    about: bool = True
 
 
 # From roomy to tight; the last one fits two pages whatever the dossier holds.
-LIMITS = (Limits(), Limits(4, 3, 2), Limits(3, 2, 1), Limits(2, 1, 1))
+LIMITS = (
+    Limits(),
+    Limits(4, 3, 2),
+    Limits(3, 2, 1),
+    Limits(2, 1, 1),
+    Limits(2, 1, 1, about=False),
+)
 
 
 class SummaryForbidden(PermissionError):
@@ -124,6 +133,22 @@ class Contact:
     email: str
     address: str
     opening_hours: str
+    # What the organisation does for the resident (its beheerder's words), cut short for paper.
+    about: str = ""
+
+
+# The 'about' text on paper: its first sentence, and at most this many characters, so the
+# summary stays within two pages with every organisation of the dossier.
+ABOUT_MAX = 140
+
+
+def short_about(text: str) -> str:
+    text = " ".join(text.split())
+    end = text.find(". ")
+    first = text[: end + 1] if end != -1 else text
+    if len(first) <= ABOUT_MAX:
+        return first
+    return first[: ABOUT_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 @dataclass(frozen=True)
@@ -261,7 +286,14 @@ def build_summary(resident: Resident, today: date, limits: Limits = LIMITS[0]) -
     )
     shown_appointments, appointments_more = _capped(appointments, limits.appointments)
     contacts = [
-        Contact(o.name, o.phone, o.email, o.address, o.opening_hours)
+        Contact(
+            o.name,
+            o.phone,
+            o.email,
+            o.address,
+            o.opening_hours,
+            short_about(o.about) if limits.about else "",
+        )
         for o in sorted(overview.dossier.organisations, key=lambda o: o.name)
     ]
     made_on = made_on_text(today)

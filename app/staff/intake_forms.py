@@ -10,9 +10,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.form_fields import checked_email, checked_mobile, email_field, mobile_field
 from app.services.bsn import is_valid_bsn
 from app.services.caseload import clean_bsn
-from app.services.notifications.preferences import InvalidPhone, is_valid_email, normalise_mobile
 
 # How the resident told the staff member they agree (the portal is the resident's own way).
 CONSENT_CHOICES = [("phone", _l("By phone")), ("desk", _l("At the desk"))]
@@ -56,14 +56,8 @@ class IntakeForm(FlaskForm):
         validators=[Optional()],
         render_kw={"autocomplete": "off"},
     )
-    email = StringField(
-        _l("E-mail address (optional)"),
-        render_kw={"autocomplete": "off", "type": "email", "spellcheck": "false", "maxlength": 254},
-    )
-    phone = StringField(
-        _l("Mobile phone number (optional)"),
-        render_kw={"autocomplete": "off", "type": "tel", "maxlength": 20},
-    )
+    email = email_field(_l("E-mail address (optional)"))
+    phone = mobile_field(_l("Mobile phone number (optional)"))
     language = RadioField(
         _l("Language for the resident"),
         choices=LANGUAGE_CHOICES,
@@ -89,25 +83,10 @@ class IntakeForm(FlaskForm):
                 _l("This is not a valid BSN. A BSN has 9 digits. Check the number and try again."),
             ]
             ok = False
-        email = (self.email.data or "").strip()
-        if email and not is_valid_email(email):
-            self.email.errors = [
-                *self.email.errors,
-                _l("Enter an e-mail address like name@example.nl."),
-            ]
-            ok = False
-        raw_phone = (self.phone.data or "").strip()
-        self.phone_e164 = ""
-        if raw_phone:
-            try:
-                self.phone_e164 = normalise_mobile(raw_phone)
-            except InvalidPhone:
-                self.phone.errors = [
-                    *self.phone.errors,
-                    _l("Enter a mobile number like 06 12345678."),
-                ]
-                ok = False
-        return ok
+        ok = checked_email(self.email) and ok
+        phone = checked_mobile(self.phone)
+        self.phone_e164 = phone or ""
+        return ok and phone is not None
 
 
 class ConsentForm(FlaskForm):

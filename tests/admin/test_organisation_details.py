@@ -88,8 +88,10 @@ def test_rights(client: FlaskClient) -> None:
 def test_the_platform_administrator_adds_an_organisation(app: Flask) -> None:
     runner = app.test_cli_runner()
     args = ["add-organisation", "--slug", "voedselbank", "--name", "Voedselbank Rijnstad"]
-    result = runner.invoke(args=[*args, "--kind", "voedselbank", "--phone", "0172 11 22 33"])
+    about = ["--about", "Wij helpen met een voedselpakket."]
+    result = runner.invoke(args=[*args, "--kind", "anders", "--phone", "0172 11 22 33", *about])
     assert result.exit_code == 0, result.output
     assert org("voedselbank").phone == "0172 11 22 33"
+    assert org("voedselbank").about == "Wij helpen met een voedselpakket."
     again = runner.invoke(args=args)
     assert again.exit_code != 0 and "already" in again.output

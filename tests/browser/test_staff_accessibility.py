@@ -129,6 +129,7 @@ STAFF_PAGES = [
     "new-resident",
     "link-organisation",
     "admin-organisation",
+    "new-organisation",
     "data-export",
     "reports",
     "feedback-admin",
@@ -167,6 +168,8 @@ def staff_paths(storage: LocalStorage) -> dict[str, tuple[str, str | None]]:
     paths["link-organisation"] = (f"{base}/organisatie-koppelen", JANSEN)
     gemeente = next(m.organisation_id for m in staff(VISSER).memberships if m.role == "beheerder")
     paths["admin-organisation"] = (f"/beheer/organisatie/{gemeente}", VISSER)
+    # The demo's platform administrator.
+    paths["new-organisation"] = ("/beheer/organisaties/nieuw", VISSER)
     export_with_token(resident_of(JAN), AUDIT_TOKEN, staff=staff(JANSEN))
     paths["data-export"] = (f"/medewerker/gegevens/{AUDIT_TOKEN}", JANSEN)
     paths["reports"] = ("/beheer/rapportage", VISSER)
@@ -225,7 +228,15 @@ def test_form_errors_have_no_axe_violations(app: Flask, staff_page: StaffPage) -
 
 
 # Full-page staff forms: sent empty, the page that comes back has the focus on its error summary.
-STAFF_FORMS = ("login", "answer", "book-for", "contact", "new-resident", "link-organisation")
+STAFF_FORMS = (
+    "login",
+    "answer",
+    "book-for",
+    "contact",
+    "new-resident",
+    "link-organisation",
+    "new-organisation",
+)
 CLEAR = """() => document.querySelectorAll("main form textarea, main form input:not([type=hidden])")
   .forEach((el) => { if (el.type === "radio" || el.type === "checkbox") el.checked = false;
                      else el.value = ""; })"""

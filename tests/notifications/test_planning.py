@@ -16,6 +16,7 @@ from app.services.notifications.planning import (
     plan_appointment_reminders,
     plan_document_reminders,
 )
+from app.services.notifications.texts import CURRENT
 from app.services.tasks import add_task, complete_task
 from app.services.timeline import Actor
 from tests.moments import dst_switch, in_days, local
@@ -63,7 +64,7 @@ def test_a_document_request_plans_the_next_morning_and_three_reminders_per_chann
     assert soon.not_before == local(in_days(-3, DUE), 9)
     assert soon.expires_at == local(DUE)
     assert soon.status is NotificationStatus.PENDING
-    assert soon.template_version == 1
+    assert soon.template_version == CURRENT["document-due-soon"] == 2  # with whom to call
     assert soon.personalisation["due"] == DUE.isoformat()
     assert soon.resident_id == resident.id and soon.subject_id == str(task.id)
 

@@ -10,7 +10,7 @@ channels (kind 'change') and the address are checked by the dispatcher and the w
 reminders; retries and receipts are theirs too.
 
 What a notice stores is the kinds of change and the organisations' names, never a title, an
-amount or a document name: the texts (templates.py, 'change-notice') only say that something is
+amount or a document name: the texts (texts.py, 'change-notice') only say that something is
 waiting, and the e-mail which kinds of thing.
 """
 

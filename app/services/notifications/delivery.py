@@ -23,6 +23,7 @@ from app.extensions import db
 from app.models import Notification, Resident
 from app.models.notification import Channel, NotificationStatus, ReminderKind
 from app.services.notifications.confirmation import is_waiting
+from app.services.notifications.contact import contact_values
 from app.services.notifications.dispatch import enqueue_deliver, reminder_queue
 from app.services.notifications.email import SmtpSettings, build_message, send_email
 from app.services.notifications.errors import PermanentFailure, TransientFailure
@@ -99,12 +100,14 @@ def deliver(notification_id: str) -> str:
         db.session.commit()
         return "cancelled"
     lang = resident.language if resident is not None else "nl"
+    # Whom to call: read now, not stored in the row (texts without {contact} ignore it).
+    contact = contact_values(resident, row.personalisation, lang, current_app.config)
     rendered = render(
         row.template,
         row.template_version,
         row.channel,
         lang,
-        row.personalisation,
+        {**row.personalisation, **contact},
         current_app.config["PORTAL_URL"],
     )
     gateway = sms_gateway() if row.channel is Channel.SMS else None
