@@ -88,3 +88,15 @@ def test_dutch_plurals_differ_where_english_ones_do(catalogs: tuple[Catalog, Cat
         and len(set(message.string)) == 1
     ]
     assert not same, same
+
+
+def test_each_message_is_translated_once() -> None:
+    """Branches append their entries at the end of messages.po; a message added twice would make
+    GNU msgfmt refuse the catalog (pybabel keeps the last one quietly)."""
+    po = (ROOT / "translations" / "nl" / "LC_MESSAGES" / "messages.po").read_text()
+    entries = re.findall(r'^(?:msgctxt "(.*)"\n)?msgid "(.*)"\n((?:".*"\n)*)', po, re.MULTILINE)
+    seen: dict[tuple[str, str], int] = {}
+    for context, first, rest in entries:
+        ident = (context, first + "".join(re.findall(r'^"(.*)"$', rest, re.MULTILINE)))
+        seen[ident] = seen.get(ident, 0) + 1
+    assert [ident for ident, n in seen.items() if n > 1] == []
