@@ -115,8 +115,12 @@ class Config:
     SESSION_WARN_MINUTES = int(os.environ.get("SESSION_WARN_MINUTES", "2"))
 
     # --- Printable summary (app.services.summary_pdf) ----------------------------------------
-    # Expected render time above which the PDF is made by an RQ job and the page polls (0: always).
-    SUMMARY_INLINE_BUDGET_SECONDS = float(os.environ.get("SUMMARY_INLINE_BUDGET_SECONDS", "1.0"))
+    # Expected render time above which the PDF is made by an RQ job and the page polls. 0 (the
+    # default): always by a job, so web workers never load WeasyPrint (about 45 MB each) nor spend
+    # half a second of CPU per print among page requests (bench/load.py: pages p99 1.1 s with
+    # 1.0, 0.28 s with 0). A cached print is instant either way; without Redis, or when the job
+    # is lost, the request renders it itself.
+    SUMMARY_INLINE_BUDGET_SECONDS = float(os.environ.get("SUMMARY_INLINE_BUDGET_SECONDS", "0"))
     # Rendered PDFs by state hash; personal data, so 0700 and pruned. Web and worker share it.
     SUMMARY_CACHE_DIR = os.environ.get("SUMMARY_CACHE_DIR", str(INSTANCE / "summary-cache"))
     # Seconds a rendered PDF stays in the cache.
@@ -278,6 +282,9 @@ class TestConfig(DemoConfig):
     SPRYNG_API_KEY = "test-spryng-key"
     SPRYNG_TIMEOUT = 2.0
     SMS_RECEIPT_SECRET = "test-receipt-secret"  # noqa: S105
+    # Tests print without a worker: a summary that renders within a second is made in the
+    # request. Tests of the queued path set 0 themselves.
+    SUMMARY_INLINE_BUDGET_SECONDS = 1.0
 
 
 class ProductionConfig(Config):

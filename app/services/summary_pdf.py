@@ -2,10 +2,10 @@
 DejaVu fonts from Debian's fonts-dejavu-core embedded.
 
 Cached by a hash of exactly what the PDF shows (its HTML, which carries the dossier's state, the
-language and the date), so a repeat print is instant and any change gives a new file. Rendering
-runs inline when it is expected to fit SUMMARY_INLINE_BUDGET_SECONDS; otherwise an RQ job renders
-it (jobs.summary) and the page polls. Without a queue the web request renders inline anyway:
-slow beats nothing.
+language and the date), so a repeat print is instant and any change gives a new file. An RQ job
+renders it (jobs.summary) while the page polls, unless it is expected to fit
+SUMMARY_INLINE_BUDGET_SECONDS (default 0: never), when the request renders it. Without a queue
+the web request renders inline anyway: slow beats nothing.
 
 The cache (app.services.summary_cache) holds personal data: 0600 files, removed after
 SUMMARY_CACHE_SECONDS; web and worker must share SUMMARY_CACHE_DIR.
