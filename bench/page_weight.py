@@ -37,6 +37,8 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.demo_login import log_in  # noqa: E402 - after the path line
+
 KB = 1024
 BUDGET_HTML_CSS = 14 * KB
 BUDGET_FIRST_VISIT = 35 * KB
@@ -93,22 +95,6 @@ def start_app(workdir: Path, port: int):  # type: ignore[no-untyped-def]
     return server, base
 
 
-def login(session: requests.Session, base: str, bsn: str) -> None:
-    """The real flow: /inloggen/digid -> the test IdP's form -> choose the BSN -> ACS -> /."""
-    idp_page = session.get(f"{base}/inloggen/digid", params={"next": "/"}, timeout=30)
-    idp_page.raise_for_status()
-    soup = BeautifulSoup(idp_page.text, "html.parser")
-    form = soup.find("form", action="/test-idp/sso")
-    if form is None:
-        raise SystemExit(f"no test IdP form at {idp_page.url}")
-    data = {str(i["name"]): str(i.get("value", "")) for i in form.find_all("input", type="hidden")}
-    data.update({"bsn": bsn, "other_bsn": "", "level": "midden", "action": "login"})
-    landed = session.post(urljoin(idp_page.url, "/test-idp/sso"), data=data, timeout=30)
-    landed.raise_for_status()
-    if urlsplit(landed.url).path != "/":
-        raise SystemExit(f"login as {bsn} ended on {landed.url}, not on /")
-
-
 def fetch(session: requests.Session, url: str, kind: str, accept: str) -> tuple[Transfer, bytes]:
     response = session.get(url, headers={"Accept-Encoding": accept}, stream=True, timeout=30)
     response.raise_for_status()
@@ -143,7 +129,7 @@ class AppWeight:
 
 def measure(base: str, bsn: str, accept: str) -> tuple[list[Transfer], AppWeight]:
     with requests.Session() as session:
-        login(session, base, bsn)
+        log_in(session, base, bsn)
         page, html = fetch(session, f"{base}/", "html", accept)
         transfers = [page]
         soup = BeautifulSoup(html, "html.parser")

@@ -41,14 +41,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import requests
-from bs4 import BeautifulSoup
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.demo_login import log_in  # noqa: E402 - after the path line
+
 VENV_BIN = ROOT / ".venv" / "bin"
 RED_RESIDENT = "999993653"
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -175,24 +178,6 @@ def server(argv: list[str], env: dict[str, str], port: int, core: int) -> Iterat
             process.kill()
 
 
-def log_in(base: str, bsn: str) -> requests.Session:
-    """The real flow: /inloggen/digid -> the test IdP's form -> choose the BSN -> ACS -> /."""
-    session = requests.Session()
-    idp_page = session.get(f"{base}/inloggen/digid", params={"next": "/"}, timeout=30)
-    idp_page.raise_for_status()
-    soup = BeautifulSoup(idp_page.text, "html.parser")
-    form = soup.find("form", action="/test-idp/sso")
-    if form is None:
-        raise SystemExit(f"no test IdP form at {idp_page.url}")
-    data = {str(i["name"]): str(i.get("value", "")) for i in form.find_all("input", type="hidden")}
-    data.update({"bsn": bsn, "other_bsn": "", "level": "midden", "action": "login"})
-    landed = session.post(urljoin(idp_page.url, "/test-idp/sso"), data=data, timeout=30)
-    landed.raise_for_status()
-    if urlsplit(landed.url).path != "/":
-        raise SystemExit(f"login as {bsn} ended on {landed.url}, not on /")
-    return session
-
-
 def headers_for(session: requests.Session, base: str, scenario: Scenario) -> list[str]:
     """What wrk sends: the session cookie, and for the poll the htmx header and current tag."""
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
@@ -269,7 +254,8 @@ def bench_database(kind: str, args: argparse.Namespace) -> list[str]:
         seed(env)
         with server(web_command(ours_port), env, ours_port, args.server_core) as ours_pid:
             ours = f"http://127.0.0.1:{ours_port}"
-            session = log_in(ours, args.bsn)
+            session = requests.Session()
+            log_in(session, ours, args.bsn)
             size = len(session.get(ours + "/", timeout=30).content)
             bare_env = dict(env, BARE_PAGE_BYTES=str(size))
             bare_argv = [
