@@ -1,5 +1,6 @@
 """Who may see what. Every resident route uses resident_required, every staff route
-staff_required (and admin_required for /beheer)."""
+staff_required (and admin_required for /beheer, platform_admin_required for adding
+organisations)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from app.models import Dossier
@@ -21,8 +22,6 @@ def resident_required(view: F) -> F:
     @login_required
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        from flask import abort
-
         if getattr(current_user, "is_staff", True):
             abort(403)
         return view(*args, **kwargs)
@@ -35,8 +34,6 @@ def staff_required(view: F) -> F:
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        from flask import abort, redirect, request, url_for
-
         if not current_user.is_authenticated:
             return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
         if not getattr(current_user, "is_staff", False):
@@ -46,33 +43,28 @@ def staff_required(view: F) -> F:
     return wrapped  # type: ignore[return-value]
 
 
-def admin_required(view: F) -> F:
-    """A staff member with the role beheerder in at least one organisation."""
+def _staff_who(may: Callable[[Any], bool], view: F) -> F:
+    """staff_required, and then `may(current_user)` or 403."""
 
     @staff_required
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        from flask import abort
-
-        if not current_user.is_admin:
+        if not may(current_user):
             abort(403)
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
+
+
+def admin_required(view: F) -> F:
+    """A staff member with the role beheerder in at least one organisation."""
+    return _staff_who(lambda staff: bool(staff.is_admin), view)
 
 
 def platform_admin_required(view: F) -> F:
     """The platform administrator (`flask create-admin --platform`): adds organisations. A
     beheerder of an organisation is not one."""
-
-    @staff_required
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not getattr(current_user, "platform_admin", False):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
+    return _staff_who(lambda staff: bool(getattr(staff, "platform_admin", False)), view)
 
 
 def current_dossier() -> Dossier:
