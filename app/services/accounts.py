@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hmac
+from functools import cache
 
 from flask import session
 from flask_login import login_user, logout_user
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -15,6 +17,20 @@ from app.services import sessions
 from app.services.bsn import bsn_hash
 
 
+@cache
+def _user_statement(kind: str) -> Select[Resident] | Select[StaffMember]:
+    """Built once per process: every request runs the loader, and a statement built anew costs
+    more than the query itself (construction and its cache key; SQLAlchemy caches the SQL)."""
+    if kind == "r":
+        # A resident's dossier comes along in the same statement: every resident page needs it.
+        return (
+            select(Resident)
+            .where(Resident.id == bindparam("id"))
+            .options(joinedload(Resident.dossier))
+        )
+    return select(StaffMember).where(StaffMember.id == bindparam("id"))
+
+
 def load_user(user_id: str) -> Resident | StaffMember | None:
     kind, _, rest = user_id.partition(":")
     if kind not in ("r", "s"):
@@ -22,12 +38,9 @@ def load_user(user_id: str) -> Resident | StaffMember | None:
     raw_id, _, token = rest.partition(":")
     if not raw_id.isdigit():
         return None
-    # A resident's dossier comes along in the same statement: every resident page needs it.
-    user: Resident | StaffMember | None = (
-        db.session.get(Resident, int(raw_id), options=[joinedload(Resident.dossier)])
-        if kind == "r"
-        else db.session.get(StaffMember, int(raw_id))
-    )
+    user: Resident | StaffMember | None = db.session.scalars(
+        _user_statement(kind), {"id": int(raw_id)}
+    ).first()
     # The token changes when every session of this user must end (logout everywhere).
     if user is None or not hmac.compare_digest(user.session_token, token):
         return None

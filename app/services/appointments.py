@@ -9,10 +9,11 @@ and every change lands in the timeline in the same transaction.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext, lazy_gettext
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -121,18 +122,25 @@ def next_appointment(dossier: Dossier) -> Appointment | None:
     ends_at is computed, SQLite and PostgreSQL do date arithmetic differently); Python then
     checks the end."""
     now = clock.now()
-    stmt = (
+    params = {"dossier_id": dossier.id, "since": now - timedelta(days=1)}
+    found = db.session.scalars(_next_appointment_statement(), params)
+    return next((a for a in found if a.slot.ends_at > now), None)
+
+
+@cache
+def _next_appointment_statement() -> Select[Appointment]:
+    """Built once per process: the overview asks on every request."""
+    return (
         select(Appointment)
         .join(Appointment.slot)
         .where(
-            Appointment.dossier_id == dossier.id,
+            Appointment.dossier_id == bindparam("dossier_id"),
             Appointment.status == AppointmentStatus.BOOKED,
-            AppointmentSlot.starts_at > now - timedelta(days=1),
+            AppointmentSlot.starts_at > bindparam("since"),
         )
         .order_by(AppointmentSlot.starts_at, Appointment.id)
         .options(contains_eager(Appointment.slot).joinedload(AppointmentSlot.organisation))
     )
-    return next((a for a in db.session.scalars(stmt) if a.slot.ends_at > now), None)
 
 
 def dossier_appointment(dossier: Dossier, appointment_id: int) -> Appointment | None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from flask_babel import gettext, ngettext
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.dates import long_date, when
@@ -161,11 +162,9 @@ def open_tasks(dossier: Dossier) -> list[Task]:
 Place = tuple[Task, int | None, int | None]
 
 
-def _tasks_and_places(
-    dossier: Dossier, also: set[int]
-) -> tuple[list[Task], dict[int, Place], dict[int, str]]:
-    """The open tasks (and the tasks in `also`: what the news is about) in one statement, each
-    with its question thread, its appointment and its newest file's rejection reason."""
+@cache
+def _tasks_and_places_statement() -> Select[Task, int, int, DocumentStatus, str]:
+    """Built once per process (a statement built anew per request costs more than its query)."""
     newest_file = (
         select(Document.id)
         .where(Document.task_id == Task.id)
@@ -174,21 +173,31 @@ def _tasks_and_places(
         .correlate(Task)
         .scalar_subquery()
     )
-    stmt = (
+    return (
         select(Task, Question.id, Appointment.id, Document.status, Document.reason)
         .outerjoin(Question, Question.task_id == Task.id)
         .outerjoin(Appointment, Appointment.task_id == Task.id)
         .outerjoin(Document, Document.id == newest_file)
         .where(
-            Task.dossier_id == dossier.id,
-            or_(Task.status == TaskStatus.OPEN, Task.id.in_(sorted(also))),
+            Task.dossier_id == bindparam("dossier_id"),
+            or_(Task.status == TaskStatus.OPEN, Task.id.in_(bindparam("also", expanding=True))),
         )
         .options(joinedload(Task.organisation))
+    )
+
+
+def _tasks_and_places(
+    dossier: Dossier, also: set[int]
+) -> tuple[list[Task], dict[int, Place], dict[int, str]]:
+    """The open tasks (and the tasks in `also`: what the news is about) in one statement, each
+    with its question thread, its appointment and its newest file's rejection reason."""
+    rows = db.session.execute(
+        _tasks_and_places_statement(), {"dossier_id": dossier.id, "also": sorted(also)}
     )
     open_ones: list[Task] = []
     places: dict[int, Place] = {}
     rejections: dict[int, str] = {}
-    for task, question_id, appointment_id, status, reason in db.session.execute(stmt):
+    for task, question_id, appointment_id, status, reason in rows:
         if task.id in places:  # a second thread or appointment of one task: the first leads
             continue
         places[task.id] = (task, question_id, appointment_id)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask_babel import gettext, lazy_gettext
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -142,13 +143,18 @@ def actor_text(event: TimelineEvent) -> str:
     return gettext("By Mijn Overzicht")
 
 
-def latest_events(dossier: Dossier, limit: int) -> list[TimelineEvent]:
-    stmt = (
+@cache
+def _latest_events_statement(limit: int) -> Select[TimelineEvent]:
+    """Built once per process and limit (the overview and the caseload ask on every request)."""
+    return (
         select(TimelineEvent)
-        .where(TimelineEvent.dossier_id == dossier.id)
+        .where(TimelineEvent.dossier_id == bindparam("dossier_id"))
         .order_by(TimelineEvent.occurred_at.desc(), TimelineEvent.id.desc())
         .limit(limit)
         # What event_text and actor_text show, in the same statement (no lazy loads).
         .options(joinedload(TimelineEvent.organisation), joinedload(TimelineEvent.actor_staff))
     )
-    return list(db.session.scalars(stmt))
+
+
+def latest_events(dossier: Dossier, limit: int) -> list[TimelineEvent]:
+    return list(db.session.scalars(_latest_events_statement(limit), {"dossier_id": dossier.id}))
