@@ -11,7 +11,10 @@ Scenarios, each at 16 and 64 connections, logged in as the red demo resident:
   overview   GET /                       the full page
   poll-304   GET / as the live poll      htmx, If-None-Match with the current tag: unchanged
   documents  GET /documenten             the documents page
-The bare app answers the poll scenario with a 304 as well (its cheapest possible answer).
+The bare app answers the poll scenario with a 304 as well (its cheapest possible answer). For the
+poll a third server runs in each round, bench/floor_app.py: the same stack's floor for any poll
+of a logged-in user (Flask-Login loading one row, then a 304), so the report shows how much of the
+gap to the bare page is the stack's and how much is ours.
 
 Prints per scenario the median ratio (ours / bare req/s), the median req/s and p50/p99 latency of
 both, and after all runs RSS and PSS of every web worker (/proc/PID/smaps_rollup) against the
@@ -90,9 +93,13 @@ class Run:
 class Result:
     ours: list[Run] = field(default_factory=list)
     bare: list[Run] = field(default_factory=list)
+    floor: list[Run] = field(default_factory=list)  # the poll only: bench/floor_app.py
 
     def ratios(self) -> list[float]:
         return [o.rps / b.rps for o, b in zip(self.ours, self.bare, strict=True) if b.rps]
+
+    def floor_ratios(self) -> list[float]:
+        return [f.rps / b.rps for f, b in zip(self.floor, self.bare, strict=True) if b.rps]
 
 
 def free_port() -> int:
@@ -148,7 +155,9 @@ def seed(env: dict[str, str]) -> None:
 
 
 @contextmanager
-def server(argv: list[str], env: dict[str, str], port: int, core: int) -> Iterator[int]:
+def server(
+    argv: list[str], env: dict[str, str], port: int, core: int, ready: str = "/inloggen"
+) -> Iterator[int]:
     """gunicorn pinned to one core; yields the master's pid once the port answers."""
     process = subprocess.Popen(
         ["taskset", "-c", str(core), *argv],
@@ -162,7 +171,7 @@ def server(argv: list[str], env: dict[str, str], port: int, core: int) -> Iterat
         deadline = time.monotonic() + 60
         while True:
             try:
-                requests.get(f"http://127.0.0.1:{port}/inloggen", timeout=30)
+                requests.get(f"http://127.0.0.1:{port}{ready}", timeout=30)
                 break
             except requests.RequestException:
                 if process.poll() is not None or time.monotonic() > deadline:
@@ -248,7 +257,7 @@ def median(values: list[float]) -> float:
 def bench_database(kind: str, args: argparse.Namespace) -> list[str]:
     """Run every scenario on one database; returns the report lines."""
     lines: list[str] = []
-    ours_port, bare_port = free_port(), free_port()
+    ours_port, bare_port, floor_port = free_port(), free_port(), free_port()
     with tempfile.TemporaryDirectory(prefix="throughput-") as tmp, database(kind, Path(tmp)) as url:
         env = app_env(url, ours_port)
         seed(env)
@@ -262,8 +271,18 @@ def bench_database(kind: str, args: argparse.Namespace) -> list[str]:
                 a if a != "app:create_app()" else "bench.bare_app:create_app()"
                 for a in web_command(bare_port)
             ]
-            with server(bare_argv, bare_env, bare_port, args.server_core) as bare_pid:
+            floor_argv = [
+                a if a != "app:create_app()" else "bench.floor_app:create_app()"
+                for a in web_command(floor_port)
+            ]
+            with (
+                server(bare_argv, bare_env, bare_port, args.server_core) as bare_pid,
+                server(floor_argv, env, floor_port, args.server_core, ready="/login"),
+            ):
                 bare = f"http://127.0.0.1:{bare_port}"
+                floor = f"http://127.0.0.1:{floor_port}"
+                floor_cookie = requests.get(floor + "/login", timeout=30).cookies["session"]
+                floor_headers = [f"Cookie: session={floor_cookie}", 'If-None-Match: "v1"']
                 bare_size = len(requests.get(bare + "/", timeout=30).content)
                 lines.append(
                     f"== {kind}: overview {size:,} bytes, bare page {bare_size:,} bytes;"
@@ -278,24 +297,11 @@ def bench_database(kind: str, args: argparse.Namespace) -> list[str]:
                     for connections in args.connections:
                         result = Result()
                         for _ in range(args.pairs):
-                            result.ours.append(
-                                wrk(
-                                    ours + scenario.path,
-                                    headers,
-                                    connections,
-                                    args.seconds,
-                                    args.wrk_core,
-                                )
-                            )
-                            result.bare.append(
-                                wrk(
-                                    bare + scenario.path,
-                                    bare_headers,
-                                    connections,
-                                    args.seconds,
-                                    args.wrk_core,
-                                )
-                            )
+                            load = (connections, args.seconds, args.wrk_core)
+                            result.ours.append(wrk(ours + scenario.path, headers, *load))
+                            result.bare.append(wrk(bare + scenario.path, bare_headers, *load))
+                            if scenario.poll:
+                                result.floor.append(wrk(floor + "/", floor_headers, *load))
                         lines.append(report(kind, scenario, connections, result))
                 lines += memory_lines("ours", ours_pid) + memory_lines("bare", bare_pid)
     return lines
@@ -316,7 +322,14 @@ def report(kind: str, scenario: Scenario, connections: int, result: Result) -> s
         verdict += "]"
     elif scenario.name == "poll-304":
         verdict = f"  [{'PASS' if ratio >= TARGET_POLL_RATIO else 'FAIL'} >= {TARGET_POLL_RATIO}]"
-    errors = sum(r.errors for r in result.ours + result.bare)
+    if result.floor:
+        floor = median(result.floor_ratios())
+        verdict += (
+            f"\n{'':<22} the stack's floor (bench/floor_app.py: Flask-Login, one row, 304)"
+            f" {median([r.rps for r in result.floor]):7.1f} req/s = {floor:5.3f} of bare;"
+            f" ours = {ratio / floor if floor else float('nan'):5.3f} of the floor"
+        )
+    errors = sum(r.errors for r in result.ours + result.bare + result.floor)
     return (
         f"{kind:<6} {scenario.name:<9} c={connections:<3} ratio {ratio:5.3f}"
         f" (pairs {', '.join(f'{r:.3f}' for r in result.ratios())})"
