@@ -165,12 +165,13 @@ def rss_mb(pid: int) -> float:
 def start_web(
     env: dict[str, str], port: int, workers: int, threads: int, log: Path
 ) -> subprocess.Popen[bytes]:
-    """gunicorn with the app, as the Procfile runs it (workers x threads on loopback)."""
+    """gunicorn with the app, as the Procfile runs it (workers x threads, --preload, loopback)."""
     return subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
             f"--workers={workers}",
             f"--threads={threads}",
+            "--preload",
             "--keep-alive=5",
             f"--bind=127.0.0.1:{port}",
             "app:create_app()",

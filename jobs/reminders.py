@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import logging
 import multiprocessing
+import os
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -71,6 +72,8 @@ class ReminderWorker(Worker):
     keep a fresh work horse per job."""
 
     in_process_queues: frozenset[str] = frozenset()
+    # os.nice() increment for the work horse of a forked job (JOB_NICENESS).
+    work_horse_niceness = 0
 
     def execute_job(self, job: Any, queue: Queue) -> None:
         if queue.name not in self.in_process_queues:
@@ -79,6 +82,13 @@ class ReminderWorker(Worker):
         self.prepare_execution(job)
         self.perform_job(job, queue)
         self.set_state(WorkerStatus.IDLE)
+
+    def main_work_horse(self, job: Any, queue: Queue) -> None:
+        """In the forked work horse only: a print or an export gives way to page requests on a
+        shared machine; the worker itself (and so every reminder) keeps its priority."""
+        if self.work_horse_niceness:
+            os.nice(self.work_horse_niceness)
+        super().main_work_horse(job, queue)
 
 
 def enqueue_tick(queue: Queue, interval: int, now: float | None = None) -> bool:
@@ -157,12 +167,13 @@ def run_worker(burst: bool = False, with_clock: bool = True, simple: bool = Fals
         )
         clock.start()
     names = queue_names(config)
+    niceness = int(config["JOB_NICENESS"])
     try:
         while True:
             # RQ's worker ends when Redis goes away; this one waits and starts again, so a Redis
             # outage delays reminders (requeued from the database) instead of stopping the worker.
             try:  # a new RQ worker talks to Redis already
-                worker = _new_worker(names, url, queue_name, simple)
+                worker = _new_worker(names, url, queue_name, simple, niceness)
                 worker.work(with_scheduler=True, burst=burst)
                 return
             except RedisConnectionError as exc:
@@ -183,13 +194,16 @@ def queue_names(config: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys([config["REMINDER_QUEUE"], config["JOB_QUEUE"]]))
 
 
-def _new_worker(names: list[str], url: str, reminder_queue: str, simple: bool) -> BaseWorker:
+def _new_worker(
+    names: list[str], url: str, reminder_queue: str, simple: bool, niceness: int = 0
+) -> BaseWorker:
     queues = [get_queue(name, url) for name in names]
     connection = queues[0].connection
     if simple:
         return SimpleWorker(queues, connection=connection, serializer=JSONSerializer)
     worker = ReminderWorker(queues, connection=connection, serializer=JSONSerializer)
     worker.in_process_queues = frozenset({reminder_queue})
+    worker.work_horse_niceness = niceness
     return worker
 
 

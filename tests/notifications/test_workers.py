@@ -92,6 +92,32 @@ def test_reminder_jobs_run_in_the_worker_process_and_finish_like_rq_jobs(
     assert sorted(FinishedJobRegistry(queue=queue).get_job_ids()) == sorted(j.id for j in jobs)
 
 
+def niceness() -> int:
+    """A job: the niceness of the process it runs in."""
+    return os.nice(0)
+
+
+def test_a_print_gives_way_to_pages_but_a_reminder_keeps_its_priority(
+    app: Flask, queue: Queue
+) -> None:
+    """JOB_NICENESS: a forked job (a PDF, an export) runs niced, so on a machine that serves
+    pages too it takes only the CPU they leave; a reminder job, run in the worker process
+    itself, keeps the worker's priority, and so does the worker after the forked job."""
+    worker = forking_worker(app, queue)
+    worker.work_horse_niceness = 5
+    before = os.nice(0)
+    forked = queue.enqueue(niceness)
+    worker.work(burst=True)
+    forked.refresh()
+    assert forked.return_value() == min(before + 5, 19)
+    worker.in_process_queues = frozenset({queue.name})
+    in_process = queue.enqueue(niceness)
+    worker.work(burst=True)
+    in_process.refresh()
+    assert in_process.return_value() == before
+    assert os.nice(0) == before
+
+
 def _kill_horse_when(smtp: SmtpRecorder, worker: Worker, stage: str) -> None:
     def kill() -> None:
         os.kill(worker.horse_pid, signal.SIGKILL)
