@@ -14,6 +14,7 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     stream_with_context,
     url_for,
 )
@@ -31,7 +32,11 @@ from app.admin.forms import (
     OrganisationForm,
     PlainForm,
 )
-from app.auth.guards import admin_required, platform_admin_required
+from app.auth.guards import (
+    admin_or_platform_admin_required,
+    admin_required,
+    platform_admin_required,
+)
 from app.extensions import db
 from app.models import Organisation, StaffMember, StaffMembership
 from app.responses import no_store
@@ -83,8 +88,12 @@ def _org_choices(form: LinkForm) -> dict[int, Organisation]:
 
 
 @bp.route("", methods=["GET", "POST"])
-@admin_required
+@admin_or_platform_admin_required
 def index() -> Response | str:
+    # The platform administrator who is no beheerder sees only the organisations part, and may
+    # not make staff accounts.
+    if not current_user.is_admin and request.method == "POST":
+        abort(403)
     form = NewStaffForm()
     orgs = _org_choices(form)
     if form.validate_on_submit():

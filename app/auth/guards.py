@@ -1,6 +1,6 @@
 """Who may see what. Every resident route uses resident_required, every staff route
 staff_required (and admin_required for /beheer, platform_admin_required for adding
-organisations)."""
+organisations; the start page of /beheer lets either in)."""
 
 from __future__ import annotations
 
@@ -65,6 +65,14 @@ def platform_admin_required(view: F) -> F:
     """The platform administrator (`flask create-admin --platform`): adds organisations. A
     beheerder of an organisation is not one."""
     return _staff_who(lambda staff: bool(getattr(staff, "platform_admin", False)), view)
+
+
+def admin_or_platform_admin_required(view: F) -> F:
+    """A beheerder, or the platform administrator (the start page of /beheer: each sees their
+    own part of it)."""
+    return _staff_who(
+        lambda staff: bool(staff.is_admin) or bool(getattr(staff, "platform_admin", False)), view
+    )
 
 
 def current_dossier() -> Dossier:

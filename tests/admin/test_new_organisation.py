@@ -133,3 +133,26 @@ def test_create_admin_platform_makes_a_platform_administrator(app: Flask) -> Non
     )
     assert member is not None and member.platform_admin and member.is_admin
     assert not staff(BAKKER).platform_admin
+
+
+def test_a_platform_administrator_who_is_no_beheerder_finds_the_page(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The role beheerder taken away later: the Administration link and its start page stay,
+    with the platform part only (no staff lists, no account form); making staff is refused."""
+    visser = staff(VISSER)
+    for membership in visser.memberships:
+        membership.role = "medewerker"
+    db.session.commit()
+    assert visser.platform_admin and not visser.is_admin
+    login_staff(client, VISSER)
+    caseload = check_page(client.get("/medewerker").data)
+    assert caseload.select_one('nav a[href="/beheer"]'), "the Administration link in the menu"
+    index = check_page(client.get("/beheer").data)
+    assert index.select_one(f'main a[href="{URL}"]')
+    assert not index.select_one("#staff-kop") and not index.select_one("main form")
+    assert "Gegevens van" not in text_of(index)
+    token = csrf(client, URL)
+    data = {"csrf_token": token, "name": "A", "email": "a@example.nl", "role": "medewerker"}
+    assert client.post("/beheer", data=data).status_code == 403
+    assert client.get(URL).status_code == 200
