@@ -24,6 +24,7 @@ from app import (
     language,
     ops,
     reports,
+    resident_menu,
     responses,
     security,
     selfservice,
@@ -75,6 +76,8 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     app.jinja_env.globals["dutch_parts"] = language.dutch_parts
     app.jinja_env.globals["event_words"] = language.event_words
     app.jinja_env.globals["live_updates_on"] = live_updates_on
+    app.jinja_env.globals["resident_menu"] = resident_menu.MENU
+    app.jinja_env.globals["resident_area"] = resident_menu.area_of
     app.context_processor(language.template_gettext)  # the catalog once per render, not per _()
     assets.init_app(app)
     security.init_app(app)
