@@ -97,9 +97,13 @@ def in_main(page: Page) -> bool:
     )
 
 
-def test_first_tab_is_the_skip_link_and_it_moves_focus_to_the_content(visit: Visit) -> None:
+def test_first_tab_is_the_skip_link_and_it_moves_focus_to_the_content(
+    visit: Visit, live_server: str
+) -> None:
+    page = visit("/", bsn=RED)
     for path in ("/", "/documenten", "/afspraken", "/vragen", "/tijdlijn"):
-        page = visit(path, bsn=RED)
+        response = page.goto(f"{live_server}{path}")  # a fresh load: the focus starts at the top
+        assert response is not None and response.status == 200, path
         press_tab(page)
         assert focused(page, "a.skip-link"), path
         page.keyboard.press("Enter")
@@ -107,7 +111,6 @@ def test_first_tab_is_the_skip_link_and_it_moves_focus_to_the_content(visit: Vis
         # The next Tab goes on from the content, not from the top of the page.
         press_tab(page)
         assert in_main(page), path
-        page.context.close()
 
 
 RESIDENT_PAGES = (

@@ -165,14 +165,16 @@ def _link_to_confirm() -> str:
     return "/" + link.split("://", 1)[1].split("/", 1)[1]
 
 
-def open_resident_page(visit: Visit, name: str, width: int = DESKTOP_WIDTH) -> Page:
+def open_resident_page(
+    visit: Visit, name: str, width: int = DESKTOP_WIDTH, js: bool = True
+) -> Page:
     """The page loaded in the browser of who sees it. A page that needs an id is reached as a
     resident reaches it: on the page with the link, then following that link."""
     if name not in LINKED:
         path, bsn = resident_page(visit, name)
-        return visit(path, width=width, bsn=bsn)
+        return visit(path, width=width, bsn=bsn, js=js)
     where, pattern, who = LINKED[name]
-    page = visit(where, width=width, bsn=who)
+    page = visit(where, width=width, bsn=who, js=js)
     found = links(page, pattern)
     assert found, f"no link like {pattern} on {where} for {who}"
     response = page.goto(urljoin(page.url, found[0]))

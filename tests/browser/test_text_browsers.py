@@ -13,7 +13,13 @@ from bs4 import BeautifulSoup
 from flask import Flask
 
 from tests.browser.conftest import Visit
-from tests.browser.test_resident_pages import MOHAMED, PAGES, RED, resident_page
+from tests.browser.test_resident_pages import (
+    MOHAMED,
+    PAGES,
+    RED,
+    open_resident_page,
+    resident_page,
+)
 from tests.i18n import nl
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded")]
@@ -34,8 +40,7 @@ def test_without_javascript_no_read_aloud_button_and_no_progress_bar(visit: Visi
     assert overview.locator("main button").filter(has_text="Lees voor").count() == 0
     assert overview.locator("main .readaloud").is_hidden()
     for name in PROGRESS_PAGES:
-        path, bsn = resident_page(visit, name)
-        page = visit(path, bsn=bsn, js=False)
+        page = open_resident_page(visit, name, js=False)
         bar = page.locator("main progress")
         assert bar.count() == 1, name
         assert bar.is_hidden(), f"{name}: an empty progress bar shows"
