@@ -1,9 +1,10 @@
 """Every resident page beyond the overview, in real Chromium, and every form's error state.
 
-Each page: no axe-core WCAG 2.2 A/AA violations at 1024 px and 320 px, no horizontal scroll at
-320 px, nor at 200% text (320, 640 and 1024 px wide). The pages that need an id (a task to send a
-document for, an appointment to move, a question) are found by following the links a resident
-sees, so the test walks the site as a person would.
+Each page: no axe-core WCAG 2.2 A/AA violations and no horizontal scroll at 320, 640 and 1024 px,
+nor at 200% text at those widths. The page is loaded once and resized to each width (set_width),
+the text back to 100% in between. The pages that need an id (a task to send a document for, an
+appointment to move, a question) are reached by following the link a resident sees, in the same
+browser, so the test walks the site as a person would.
 
 Error states: each form is sent empty (or wrong) with JavaScript off, the plain HTML path; the
 page that comes back must show the error summary and be as accessible as the page itself.
