@@ -144,6 +144,20 @@ def set_text_size(page: Page, percent: int = 200) -> None:
     )
 
 
+def reset_text_size(page: Page) -> None:
+    """Back to the text size the page's own CSS gives (undoes set_text_size)."""
+    page.evaluate("() => document.documentElement.style.removeProperty('font-size')")
+
+
+def set_width(page: Page, width: int) -> None:
+    """Resize the viewport of a loaded page (CSS media queries apply anew, as when a person
+    resizes the window): checking a page at several widths needs one load, not one per width."""
+    height = page.viewport_size["height"] if page.viewport_size else 800
+    page.set_viewport_size({"width": width, "height": height})
+    shown = page.evaluate("() => window.innerWidth")
+    assert shown == width, f"asked for a {width}px viewport, the page has {shown}px"
+
+
 # Controls that only JS can make work: shown by JS, absent (hidden) without it.
 # What JavaScript adds (read-aloud buttons) or what shows only without it (<noscript> notes).
 JS_ENHANCEMENTS = ("[data-readaloud]", "noscript")

@@ -1,7 +1,9 @@
 """Real Chromium (Debian's /usr/bin/chromium) through Playwright, against the `live_server`.
 
 `visit(path, width=..., js=..., bsn=...)` opens a page in a fresh browser context; with `bsn` the
-context starts logged in as that resident (`log_in_context`).
+context starts logged in as that resident (`log_in_context`). To check a page at several widths,
+load it once and resize it (accessibility.audit.set_width): a context and a load cost more than
+the checks.
 Screenshots of every visited page go to bench/out/screens/ (not committed).
 """
 

@@ -11,9 +11,16 @@ import subprocess
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
+from playwright.sync_api import Browser
 
-from tests.browser.conftest import Visit
-from tests.browser.test_resident_pages import MOHAMED, PAGES, RED, resident_page
+from tests.browser.conftest import Visit, log_in_context
+from tests.browser.test_resident_pages import (
+    MOHAMED,
+    PAGES,
+    RED,
+    open_resident_page,
+    resident_page,
+)
 from tests.i18n import nl
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded")]
@@ -34,8 +41,7 @@ def test_without_javascript_no_read_aloud_button_and_no_progress_bar(visit: Visi
     assert overview.locator("main button").filter(has_text="Lees voor").count() == 0
     assert overview.locator("main .readaloud").is_hidden()
     for name in PROGRESS_PAGES:
-        path, bsn = resident_page(visit, name)
-        page = visit(path, bsn=bsn, js=False)
+        page = open_resident_page(visit, name, js=False)
         bar = page.locator("main progress")
         assert bar.count() == 1, name
         assert bar.is_hidden(), f"{name}: an empty progress bar shows"
@@ -85,7 +91,7 @@ TEXT_PAGES: dict[str, tuple[str, str | None] | None] = {
 
 @pytest.mark.parametrize("name", list(TEXT_PAGES))
 def test_text_browser_shows_no_hidden_content_on_any_resident_page(
-    visit: Visit, app: Flask, live_server: str, name: str
+    visit: Visit, browser: Browser, app: Flask, live_server: str, user_agent: str, name: str
 ) -> None:
     if not shutil.which("w3m"):
         pytest.fail("w3m is missing: run `make deps` (Debian package w3m)")
@@ -97,10 +103,17 @@ def test_text_browser_shows_no_hidden_content_on_any_resident_page(
         nl(app, "Sending"),
     ]
     path, bsn = TEXT_PAGES[name] or resident_page(visit, name)
-    page = visit(path, bsn=bsn, js=False)
-    response = page.context.request.get(f"{live_server}{path}")
-    assert response.ok, f"{name}: HTTP {response.status}"
-    html = response.text()
+    # The page as the server sends it, to the resident's browser (no need to render it there).
+    context = browser.new_context(locale="nl-NL")
+    try:
+        if bsn:
+            log_in_context(context, app, bsn, user_agent)
+        response = context.request.get(f"{live_server}{path}")
+        assert response.ok, f"{name}: HTTP {response.status}"
+        assert response.url == f"{live_server}{path}", f"{name}: ended on {response.url}"
+        html = response.text()
+    finally:
+        context.close()
     dump = w3m_dump(html)
     assert dump.strip(), f"{name}: w3m shows nothing"
     shown = [text for text in never + hidden_texts(html) if text in dump]
