@@ -103,24 +103,38 @@ def horizontal_overflow(page: Page) -> int:
 
 
 def overflowing_elements(page: Page, limit: int = 5) -> list[str]:
-    """The innermost elements that stick out past the right edge of the viewport, for messages."""
+    """The innermost elements that stick out past the right edge of the viewport, or else
+    whose text sticks out of them, for messages."""
     result: list[str] = page.evaluate(
         """limit => {
             const width = window.innerWidth;
             const out = [];
-            for (const el of document.body.querySelectorAll("*")) {
-                const box = el.getBoundingClientRect();
-                if (box.right <= width + 0.5 || box.width === 0) continue;
-                // Report the innermost element only: its ancestors stick out because of it.
-                const sticksOut = c => c.getBoundingClientRect().right > width + 0.5;
-                if ([...el.children].some(sticksOut)) continue;
+            const name = (el, what) => {
                 const id = el.id ? `#${el.id}` : "";
                 const cls = el.classList.length ? `.${[...el.classList].join(".")}` : "";
                 const text = (el.textContent || "").trim().slice(0, 40);
-                const by = Math.round(box.right - width);
-                out.push(`<${el.tagName.toLowerCase()}${id}${cls}> ${by}px too wide: "${text}"`);
-                if (out.length >= limit) break;
-            }
+                return `<${el.tagName.toLowerCase()}${id}${cls}> ${what}: "${text}"`;
+            };
+            // The innermost elements only (their ancestors stick out because of them); `by`
+            // gives how many px an element is too wide, 0 when it fits.
+            const innermost = (by, words) => {
+                for (const el of document.body.querySelectorAll("*")) {
+                    if (out.length >= limit) break;
+                    const px = by(el);
+                    if (px > 0 && ![...el.children].some(c => by(c) > 0)) {
+                        out.push(name(el, `${px}px ${words}`));
+                    }
+                }
+            };
+            innermost(el => {
+                const box = el.getBoundingClientRect();
+                return box.width === 0 ? 0 : Math.max(0, Math.round(box.right - width - 0.5));
+            }, "too wide");
+            if (out.length) return out;
+            // No box sticks out: then text sticks out of its own box (a long word that does not
+            // wrap); name the innermost elements whose content is wider than they are.
+            const textOver = el => (el.clientWidth ? el.scrollWidth - el.clientWidth - 1 : 0);
+            innermost(textOver, "of text sticks out");
             return out;
         }""",
         limit,
