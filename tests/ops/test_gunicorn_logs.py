@@ -8,7 +8,9 @@ import io
 import json
 import logging
 import os
+import runpy
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,16 @@ def test_the_app_keeps_gunicorns_json_handler_and_still_quiets_the_noisy_loggers
     configure(app)
     assert root.handlers == [handler]
     assert noisy.level == logging.WARNING
+
+
+def test_each_worker_hands_the_gil_over_sooner_than_pythons_default() -> None:
+    """gunicorn.conf.py's post_fork: a short request waiting behind a page being rendered gets
+    its turn after at most SWITCH_INTERVAL_SECONDS, not Python's 5 ms."""
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    before = sys.getswitchinterval()
+    try:
+        conf["post_fork"](None, None)
+        assert sys.getswitchinterval() == pytest.approx(conf["SWITCH_INTERVAL_SECONDS"])
+        assert sys.getswitchinterval() < 0.005
+    finally:
+        sys.setswitchinterval(before)
