@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
+import re
 import statistics
 import time
 from collections import deque
@@ -137,6 +138,20 @@ def font_dir() -> Path:
     return directory
 
 
+# Whitespace next to the tag of an element that is a block in the PDF (or in its <head> or an
+# <svg>) never shows (white-space: normal everywhere); WeasyPrint would still parse it and give
+# it a text node, a style and a box.
+_BLOCK_TAG = (
+    r"</?(?:html|head|meta|title|style|body|section|h1|h2|h3|p|ul|ol|li|div|svg|circle|rect|path)\b"
+)
+_LAYOUT_WHITESPACE = re.compile(rf"({_BLOCK_TAG}[^>]*>)\s+|\s+(?={_BLOCK_TAG})")
+
+
+def without_layout_whitespace(html: str) -> str:
+    """The template's indentation taken out where it cannot show: around block tags."""
+    return _LAYOUT_WHITESPACE.sub(lambda found: found.group(1) or "", html)
+
+
 def pdf_html(
     resident: Resident,
     today: date,
@@ -152,7 +167,7 @@ def pdf_html(
         summary = build_summary(resident, today, limits)
         if readers and resident.dossier is not None:
             summary = read_by_staff(summary, resident.dossier, readers)
-        return render_template(
+        html = render_template(
             "summary/pdf.html",
             summary=summary,
             lang=lang,
@@ -162,6 +177,7 @@ def pdf_html(
             css_string=css_string,
             page_counter=page_counter_css(),
         )
+    return without_layout_whitespace(html)
 
 
 def _style_source() -> str:

@@ -362,3 +362,11 @@ def test_in_english_the_organisations_dutch_opening_hours_are_marked_dutch(
     who.language = "en"
     db.session.commit()
     assert f'<span lang="nl">{hours}</span>' in pdf_html(who, clock.today())
+
+
+def test_only_whitespace_that_cannot_show_is_taken_out() -> None:
+    from app.services.summary_pdf import without_layout_whitespace
+
+    text = '<strong>Telefonisch.</strong>\n    M. Bakker <span lang="nl">belt</span> u.'
+    html = f"<ul>\n  <li>{text}\n  </li>\n</ul>\n<p>x</p>"
+    assert without_layout_whitespace(html) == f"<ul><li>{text}</li></ul><p>x</p>"
