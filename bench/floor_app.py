@@ -61,3 +61,7 @@ def create_app() -> Flask:
         return response
 
     return app
+
+
+if __name__ == "__main__":
+    print("bench/floor_app.py: the poll's floor for bench/throughput.py; nothing to run on its own")
