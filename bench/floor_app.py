@@ -44,6 +44,9 @@ def create_app() -> Flask:
         if db.session.get(FloorUser, 1) is None:
             db.session.add(FloorUser(id=1, tag=TAG))
             db.session.commit()
+        # gunicorn --preload forks the workers from this process: no pooled connection may
+        # cross the fork (two workers on one PostgreSQL socket fail each other's requests).
+        db.engine.dispose()
 
     @app.get("/login")
     def login() -> str:
