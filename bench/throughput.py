@@ -108,14 +108,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def web_command(port: int) -> list[str]:
-    """The Procfile's web: line, with this port and the venv's gunicorn."""
+def web_command(port: int, app: str = "app:create_app()") -> list[str]:
+    """The Procfile's web: line, with this port and the venv's gunicorn; `app` runs another
+    WSGI app (the yardsticks) under the very same command."""
     for line in (ROOT / "Procfile").read_text().splitlines():
         if line.startswith("web:"):
             command = line.split(":", 1)[1].replace("${PORT:-5000}", str(port))
             argv = shlex.split(command)
             argv[0] = str(VENV_BIN / argv[0])
-            return argv
+            return [app if a == "app:create_app()" else a for a in argv]
     raise SystemExit("no web: line in the Procfile")
 
 
@@ -267,14 +268,8 @@ def bench_database(kind: str, args: argparse.Namespace) -> list[str]:
             log_in(session, ours, args.bsn)
             size = len(session.get(ours + "/", timeout=30).content)
             bare_env = dict(env, BARE_PAGE_BYTES=str(size))
-            bare_argv = [
-                a if a != "app:create_app()" else "bench.bare_app:create_app()"
-                for a in web_command(bare_port)
-            ]
-            floor_argv = [
-                a if a != "app:create_app()" else "bench.floor_app:create_app()"
-                for a in web_command(floor_port)
-            ]
+            bare_argv = web_command(bare_port, "bench.bare_app:create_app()")
+            floor_argv = web_command(floor_port, "bench.floor_app:create_app()")
             with (
                 server(bare_argv, bare_env, bare_port, args.server_core) as bare_pid,
                 server(floor_argv, env, floor_port, args.server_core, ready="/login"),
