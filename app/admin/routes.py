@@ -14,7 +14,6 @@ from flask import (
     make_response,
     redirect,
     render_template,
-    request,
     stream_with_context,
     url_for,
 )
@@ -87,13 +86,17 @@ def _org_choices(form: LinkForm) -> dict[int, Organisation]:
     return orgs
 
 
-@bp.route("", methods=["GET", "POST"])
+@bp.get("")
 @admin_or_platform_admin_required
-def index() -> Response | str:
-    # The platform administrator who is no beheerder sees only the organisations part, and may
-    # not make staff accounts.
-    if not current_user.is_admin and request.method == "POST":
-        abort(403)
+def index() -> str:
+    # The platform administrator who is no beheerder sees only the organisations part.
+    form = NewStaffForm()
+    return _index_page(form, _org_choices(form))
+
+
+@bp.post("")
+@admin_required
+def create_staff_account() -> Response | str:
     form = NewStaffForm()
     orgs = _org_choices(form)
     if form.validate_on_submit():
@@ -107,6 +110,10 @@ def index() -> Response | str:
                 form.name.data or "", form.email.data or "", organisation, form.role.data or ""
             )
             return _one_time_password_page(staff, password)
+    return _index_page(form, orgs)
+
+
+def _index_page(form: NewStaffForm, orgs: dict[int, Organisation]) -> str:
     return render_template("admin/index.html", form=form, staff=_staff_of(set(orgs)))
 
 

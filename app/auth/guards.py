@@ -64,15 +64,13 @@ def admin_required(view: F) -> F:
 def platform_admin_required(view: F) -> F:
     """The platform administrator (`flask create-admin --platform`): adds organisations. A
     beheerder of an organisation is not one."""
-    return _staff_who(lambda staff: bool(getattr(staff, "platform_admin", False)), view)
+    return _staff_who(lambda staff: bool(staff.platform_admin), view)
 
 
 def admin_or_platform_admin_required(view: F) -> F:
     """A beheerder, or the platform administrator (the start page of /beheer: each sees their
     own part of it)."""
-    return _staff_who(
-        lambda staff: bool(staff.is_admin) or bool(getattr(staff, "platform_admin", False)), view
-    )
+    return _staff_who(lambda staff: bool(staff.opens_administration), view)
 
 
 def current_dossier() -> Dossier:

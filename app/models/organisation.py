@@ -87,6 +87,12 @@ class StaffMember(db.Model):  # type: ignore[name-defined]
     def is_admin(self) -> bool:
         return any(m.role == "beheerder" for m in self.memberships)
 
+    @property
+    def opens_administration(self) -> bool:
+        """/beheer is theirs: a beheerder (their organisations' part) or the platform
+        administrator (adding organisations), or both."""
+        return self.is_admin or self.platform_admin
+
 
 class StaffMembership(db.Model):  # type: ignore[name-defined]
     __tablename__ = "staff_membership"
