@@ -121,9 +121,6 @@ class Config:
     # 1.0, 0.28 s with 0). A cached print is instant either way; without Redis, or when the job
     # is lost, the request renders it itself.
     SUMMARY_INLINE_BUDGET_SECONDS = float(os.environ.get("SUMMARY_INLINE_BUDGET_SECONDS", "0"))
-    # Niceness of a job worker's work horse (a print, a data export; not a reminder): on a machine
-    # that also serves pages, those long CPU-bound jobs give way to page requests. 0: no change.
-    JOB_NICENESS = int(os.environ.get("JOB_NICENESS", "10"))
     # Rendered PDFs by state hash; personal data, so 0700 and pruned. Web and worker share it.
     SUMMARY_CACHE_DIR = os.environ.get("SUMMARY_CACHE_DIR", str(INSTANCE / "summary-cache"))
     # Seconds a rendered PDF stays in the cache.
@@ -199,6 +196,9 @@ class Config:
     REMINDER_QUIET_END = os.environ.get("REMINDER_QUIET_END", "08:00")
     # RQ queue for other background jobs, such as slow summary PDFs (the Procfile worker too).
     JOB_QUEUE = os.environ.get("JOB_QUEUE", "default")
+    # Niceness of a job worker's work horse (a print, a data export; not a reminder): on a machine
+    # that also serves pages, those long CPU-bound jobs give way to page requests. 0: no change.
+    JOB_NICENESS = int(os.environ.get("JOB_NICENESS", "10"))
     # RQ queue for deliver and dispatch jobs (the Procfile worker listens to it).
     REMINDER_QUEUE = os.environ.get("REMINDER_QUEUE", "reminders")
     # Seconds between dispatcher runs (the clock in `python -m jobs.reminders worker`).
