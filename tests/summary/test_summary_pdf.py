@@ -17,7 +17,12 @@ from app.extensions import db
 from app.models import Channel, Holder, TaskKind
 from app.services.appointments import appointments_of, cancel_appointment
 from app.services.summary import Limits, Viewer, build_summary
-from app.services.summary_pdf import PdfReady, pdf_filename, request_pdf
+from app.services.summary_pdf import (
+    PdfReady,
+    pdf_filename,
+    request_pdf,
+    without_layout_whitespace,
+)
 from app.services.tasks import add_task
 from app.services.timeline import Actor
 from tests.summary.conftest import book, pdf_fonts, pdf_text, reader, resident
@@ -365,8 +370,6 @@ def test_in_english_the_organisations_dutch_opening_hours_are_marked_dutch(
 
 
 def test_only_whitespace_that_cannot_show_is_taken_out() -> None:
-    from app.services.summary_pdf import without_layout_whitespace
-
     text = '<strong>Telefonisch.</strong>\n    M. Bakker <span lang="nl">belt</span> u.'
     html = f"<ul>\n  <li>{text}\n  </li>\n</ul>\n<p>x</p>"
     assert without_layout_whitespace(html) == f"<ul><li>{text}</li></ul><p>x</p>"
